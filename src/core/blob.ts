@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UmdError } from './errors.js';
+import type { DriverPackage } from './package.js';
+
+export function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function readBlob(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    throw new UmdError(errno === 'EACCES' ? 'EACCES' : 'ENOENT', `cannot read ${what} ${file}: ${(error as Error).message}`, {
+      cause: error,
+      suggestions: ['Rebuild the driver (npm run build:drivers for the built-in ones) or fix "handler" in its driver.json'],
+    });
+  }
+}
+
+function checkDigest(data: Buffer, expected: string, what: string): void {
+  const actual = sha256(data);
+  if (actual !== expected) {
+    throw new UmdError('EBADMSG', `${what} has sha256 ${actual}, but driver.json says ${expected}; refusing to run it`, {
+      suggestions: ['If you rebuilt the handler on purpose, update "sha256" in driver.json (sha256sum <blob>)'],
+    });
+  }
+}
+
+/**
+ * Copies a package's blob into a private directory (0700) of the runtime
+ * dir, read-only, after checking its digest. The bytes hashed are the bytes
+ * written, so the package cannot change under the check.
+ */
+export function installBlob(pkg: DriverPackage, blobsDir: string): string {
+  const source = pkg.handlerPath;
+  const data = readBlob(source, `handler blob of driver ${pkg.name}`);
+  if ((statSync(source).mode & 0o111) === 0) {
+    throw new UmdError('EACCES', `handler blob ${source} of driver ${pkg.name} is not executable`, {
+      suggestions: [`chmod +x ${source}`],
+    });
+  }
+  checkDigest(data, pkg.manifest.sha256, `handler blob ${source} of driver ${pkg.name}`);
+  mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
+  const dir = path.join(blobsDir, pkg.name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  const copy = path.join(dir, path.basename(source));
+  writeFileSync(copy, data, { mode: 0o500, flag: 'wx' });
+  chmodSync(copy, 0o500);
+  return copy;
+}
+
+/** Checks the private copy again before each start: it must still be what was verified. */
+export function verifyBlob(copy: string, expected: string, driver: string): void {
+  checkDigest(readBlob(copy, `private copy of driver ${driver}'s blob`), expected, `private copy ${copy} of driver ${driver}'s blob`);
+}
+
+export function removeBlob(copy: string): void {
+  rmSync(path.dirname(copy), { recursive: true, force: true });
+}

@@ -1,0 +1,62 @@
+/**
+ * The stable error codes umd reports. Errno names where the kernel would use
+ * them, so scripts can branch on `code`, never on message text.
+ */
+export const ERROR_CODES = [
+  'EINVAL', // bad input or a reply that fails the manager's check
+  'ENOENT', // unknown driver, driver not loaded, blob missing
+  'ENOPROTOOPT', // the driver could not be loaded on demand
+  'EFAULT', // the pipe to or from the handler failed
+  'EBADMSG', // the blob's digest does not match driver.json
+  'EEXIST', // already there
+  'EACCES', // not allowed: blob not executable, unsafe runtime dir
+  'EBUSY', // the daemon or driver is busy with something that excludes this
+  'ETIMEDOUT', // a deadline passed
+  'EAGAIN', // the handler keeps dying at start: start limit hit
+  'ECONNREFUSED', // no daemon answers on the socket
+  'EPROTO', // a malformed control-socket message
+  'ECHILD', // the handler exited or was killed at start
+  'EIO', // anything else the system reported
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface UmdErrorOptions {
+  cause?: unknown;
+  suggestions?: string[];
+}
+
+/**
+ * The one error type of umd: a stable `code`, a message that names the
+ * operation, the object and the other party, and what to do next.
+ */
+export class UmdError extends Error {
+  readonly code: ErrorCode;
+  readonly suggestions: string[];
+
+  constructor(code: ErrorCode, message: string, options: UmdErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'UmdError';
+    this.code = code;
+    this.suggestions = options.suggestions ?? [];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; suggestions?: string[] } {
+    return this.suggestions.length > 0
+      ? { code: this.code, message: this.message, suggestions: this.suggestions }
+      : { code: this.code, message: this.message };
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Wraps anything thrown into a UmdError, keeping a system errno name when it is one of ours. */
+export function toUmdError(error: unknown, fallback: ErrorCode, context: string): UmdError {
+  if (error instanceof UmdError) return error;
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code;
+  const code = isErrorCode(errno) ? errno : fallback;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new UmdError(code, `${context}: ${detail}`, { cause: error });
+}

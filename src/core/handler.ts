@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { UmdError } from './errors.js';
+import { ExactReader, writeAll } from './pipe-io.js';
+import { LineSplitter } from './lines.js';
+
+export interface HandlerSpec {
+  /** The handler's name in logs, e.g. `sample_umh`. */
+  name: string;
+  /** The executable to run: the private, verified copy of the blob. */
+  command: string;
+  args?: string[];
+  /** The whole environment the handler gets; nothing is inherited. */
+  env?: Record<string, string>;
+  /** Each line the handler writes to stderr. */
+  onStderrLine?: (line: string) => void;
+  /** Called once when the process has exited and been reaped. */
+  onExit?: (exit: HandlerExit) => void;
+}
+
+export interface HandlerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface TerminateResult {
+  /** True when SIGTERM was not enough and SIGKILL had to follow. */
+  isForcefullyTerminated: boolean;
+  exit: HandlerExit;
+}
+
+/** Describes how a handler ended, e.g. `exited with status 3` or `was killed by SIGSEGV`. */
+export function describeExit(exit: HandlerExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code ?? '?'}`;
+}
+
+/**
+ * One running handler process: its pid, the pipe to it (its stdin) and the
+ * pipe from it (its stdout). It leads a process group of its own, so that
+ * killing it also kills any children it forked.
+ */
+export class HandlerProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly reader: ExactReader;
+  readonly #child: ChildProcess;
+  readonly #exited: Promise<HandlerExit>;
+  #exit: HandlerExit | null = null;
+
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name;
+    this.#child = child;
+    this.pid = child.pid as number;
+    this.reader = new ExactReader(child.stdout!, `handler ${name} (pid ${this.pid})`);
+    child.stdin!.on('error', () => {
+      // EPIPE after the handler died: the pending write reports it.
+    });
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        resolve(this.#exit);
+      });
+    });
+  }
+
+  /** Spawns the handler and resolves once it runs; ENOENT/EACCES when it cannot be executed. */
+  static async start(spec: HandlerSpec): Promise<HandlerProcess> {
+    const child = spawn(spec.command, spec.args ?? [], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+      env: spec.env ?? {},
+    });
+    try {
+      await once(child, 'spawn');
+    } catch (error) {
+      const errno = (error as NodeJS.ErrnoException).code;
+      const code = errno === 'EACCES' ? 'EACCES' : errno === 'ENOENT' ? 'ENOENT' : 'ECHILD';
+      throw new UmdError(code, `cannot execute handler ${spec.name} (${spec.command}): ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const handler = new HandlerProcess(spec.name, child);
+    const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => lines.push(text));
+    // 'close' comes after 'exit' and after stderr has ended: the last lines are in.
+    child.once('close', () => {
+      lines.flush();
+      if (handler.#exit) spec.onExit?.(handler.#exit);
+    });
+    return handler;
+  }
+
+  get exited(): boolean {
+    return this.#exit !== null;
+  }
+
+  get exit(): HandlerExit | null {
+    return this.#exit;
+  }
+
+  /** Waits up to `ms` for the handler to exit by itself; true if it did. */
+  async exitedWithin(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ms);
+    });
+    const exit = await Promise.race([this.#exited, timedOut]);
+    clearTimeout(timer);
+    return exit !== null;
+  }
+
+  async write(data: Buffer): Promise<void> {
+    await writeAll(this.#child.stdin!, data, `handler ${this.name} (pid ${this.pid})`);
+  }
+
+  /** Sends `signal` to the handler's whole process group. */
+  signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  }
+
+  /** Kills the group with SIGKILL, as the kernel's shutdown does, and waits until it is reaped. */
+  async kill(): Promise<HandlerExit> {
+    this.signal('SIGKILL');
+    return this.#reap();
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs` if the handler is still there. */
+  async terminate(graceMs: number): Promise<TerminateResult> {
+    this.signal('SIGTERM');
+    if (await this.exitedWithin(graceMs)) {
+      this.signal('SIGKILL'); // children that ignored SIGTERM
+      return { isForcefullyTerminated: false, exit: await this.#reap() };
+    }
+    return { isForcefullyTerminated: true, exit: await this.kill() };
+  }
+
+  async #reap(): Promise<HandlerExit> {
+    const exit = await this.#exited;
+    this.reader.close();
+    this.#child.stdin!.destroy();
+    return exit;
+  }
+}

@@ -1,0 +1,373 @@
+import path from 'node:path';
+import type { AnyManagerHooks } from '../managers/types.js';
+import { installBlob, removeBlob, verifyBlob } from './blob.js';
+import { withDeadline } from './deadline.js';
+import { UmdError, toUmdError } from './errors.js';
+import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
+import { Lock } from './lock.js';
+import { silentLogger, type Logger, type LogLevel } from './log.js';
+import { readPackage, type DriverPackage } from './package.js';
+import { StartLimit } from './start-limit.js';
+
+/**
+ * - `unloaded`: the loader is not loaded; a send loads it on demand.
+ * - `running`: loaded, and a handler is up.
+ * - `stopped`: loaded, but no handler (it exited, or was shut down after an
+ *   error); the next send starts one.
+ * - `failed`: the handler kept dying at start; nothing restarts it until
+ *   the driver is unloaded.
+ */
+export type DriverState = 'unloaded' | 'running' | 'stopped' | 'failed';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_KILL_GRACE_MS = 500;
+
+export interface ManagerOptions {
+  /** Where private blob copies go (a 0700 directory). */
+  blobsDir: string;
+  log?: Logger;
+  /** Request deadline when driver.json has no `timeoutMs`. */
+  timeoutMs?: number;
+  /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
+  killGraceMs?: number;
+  startLimit?: StartLimit;
+}
+
+export interface DriverStatus {
+  name: string;
+  state: DriverState;
+  pid: number | null;
+  /** Requests answered and checked. */
+  requests: number;
+  /** Requests that failed after being sent (pipe, deadline or reply check). */
+  failures: number;
+  /** Handler starts after the first one of each load. */
+  restarts: number;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface SendOutcome<R = unknown> {
+  result: R;
+  /** The driver was not loaded and this request loaded it. */
+  loadedOnDemand: boolean;
+  /** This request started a new handler. */
+  started: boolean;
+  pid: number;
+}
+
+export interface LoadOutcome {
+  alreadyLoaded: boolean;
+  pid: number | null;
+}
+
+/**
+ * The manager of one driver (the kernel's `struct umd_mgmt`): owns its
+ * handler, its private blob copy and the lock that serializes every request,
+ * load and unload. Usable on its own, without the daemon or the CLI.
+ */
+export class DriverManager {
+  readonly name: string;
+  readonly hooks: AnyManagerHooks;
+  #pkg: DriverPackage;
+  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs'>> & { timeoutMs: number | undefined };
+  readonly #lock = new Lock();
+  #loaded = false;
+  #failed = false;
+  #blobCopy: string | null = null;
+  #handler: HandlerProcess | null = null;
+  #startsThisLoad = 0;
+  #stats = { requests: 0, failures: 0, restarts: 0 };
+  #lastError: UmdError | null = null;
+
+  constructor(pkg: DriverPackage, hooks: AnyManagerHooks, options: ManagerOptions) {
+    this.name = pkg.name;
+    this.#pkg = pkg;
+    this.hooks = hooks;
+    this.#opts = {
+      blobsDir: options.blobsDir,
+      log: options.log ?? silentLogger,
+      timeoutMs: options.timeoutMs,
+      killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      startLimit: options.startLimit ?? new StartLimit(),
+    };
+  }
+
+  get package(): DriverPackage {
+    return this.#pkg;
+  }
+
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  get state(): DriverState {
+    if (!this.#loaded) return 'unloaded';
+    if (this.#failed) return 'failed';
+    return this.#handler && !this.#handler.exited ? 'running' : 'stopped';
+  }
+
+  get status(): DriverStatus {
+    const handler = this.#handler;
+    return {
+      name: this.name,
+      state: this.state,
+      pid: handler && !handler.exited ? handler.pid : null,
+      ...this.#stats,
+      lastError: this.#lastError?.toJSON() ?? null,
+    };
+  }
+
+  /** Requests waiting for the lock, plus the one holding it. */
+  get queued(): number {
+    return this.#lock.waiting + (this.#lock.held ? 1 : 0);
+  }
+
+  #log(level: LogLevel, message: string, source = 'umd'): void {
+    this.#opts.log({ level, driver: this.name, source, message });
+  }
+
+  #timeout(override?: number): number {
+    return override ?? this.#pkg.manifest.timeoutMs ?? this.#opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  /** mgmt_load: copy and check the blob, start the handler; on failure remove the copy. */
+  async load(): Promise<LoadOutcome> {
+    return this.#lock.run(async () => {
+      if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
+      const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
+      const copy = installBlob(pkg, this.#opts.blobsDir);
+      this.#pkg = pkg;
+      this.#blobCopy = copy;
+      this.#startsThisLoad = 0;
+      this.#failed = false;
+      this.#opts.startLimit.reset();
+      try {
+        const handler = await this.#start();
+        this.#loaded = true;
+        return { alreadyLoaded: false, pid: handler.pid };
+      } catch (error) {
+        removeBlob(copy);
+        this.#blobCopy = null;
+        throw this.#remember(error);
+      }
+    });
+  }
+
+  /** mgmt_unload: kill the handler, mark the driver not loaded, remove the blob copy. */
+  async unload(): Promise<{ pid: number | null }> {
+    return this.#lock.run(async () => {
+      if (!this.#loaded) {
+        throw new UmdError('ENOENT', `cannot unload driver ${this.name}: it is not currently loaded`, {
+          suggestions: ['Run `umd list` to see what is loaded'],
+        });
+      }
+      return this.#unloadLocked();
+    });
+  }
+
+  async #unloadLocked(): Promise<{ pid: number | null }> {
+    const pid = this.status.pid;
+    await this.#shutdown('unload');
+    this.#loaded = false;
+    this.#failed = false;
+    if (this.#blobCopy) removeBlob(this.#blobCopy);
+    this.#blobCopy = null;
+    this.#log('info', `Unloaded ${this.hooks.handlerName}`);
+    return { pid };
+  }
+
+  /** Parses the user's input, sends it through mgmt_send_recv and checks the reply. */
+  async send(input: string, options: { timeoutMs?: number } = {}): Promise<SendOutcome> {
+    const request = this.hooks.parseInput(input) as unknown;
+    const encoded = this.hooks.encode(request);
+    if (encoded.length !== this.hooks.requestSize) {
+      throw new UmdError('EINVAL', `manager ${this.hooks.name} encoded ${encoded.length} bytes, expected ${this.hooks.requestSize}`);
+    }
+    const outcome = await this.mgmtSendRecv(encoded, options);
+    try {
+      const result = this.hooks.checkReply(outcome.reply, request, input);
+      this.#stats.requests++;
+      return { result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
+    } catch (error) {
+      this.#stats.failures++;
+      throw this.#remember(toUmdError(error, 'EINVAL', `driver ${this.name}: reply check failed`));
+    }
+  }
+
+  /**
+   * mgmt_send_recv: under the lock, load the driver on demand, restart an
+   * exited handler, exchange one request for one reply; on any failure the
+   * handler is shut down, so the next request gets a fresh one.
+   */
+  async mgmtSendRecv(
+    request: Buffer,
+    options: { timeoutMs?: number } = {},
+  ): Promise<{ reply: Buffer; loadedOnDemand: boolean; started: boolean; pid: number }> {
+    await this.#lock.acquire();
+    let loadedOnDemand = false;
+    if (!this.#loaded) {
+      // As the kernel does around request_module(): drop the lock to load, then retake it.
+      this.#lock.release();
+      try {
+        loadedOnDemand = !(await this.load()).alreadyLoaded;
+      } catch (error) {
+        throw this.#onDemandFailed(error);
+      }
+      await this.#lock.acquire();
+      if (!this.#loaded) {
+        this.#lock.release();
+        throw this.#onDemandFailed(null);
+      }
+    }
+    try {
+      return await this.#sendRecvLocked(request, options.timeoutMs, loadedOnDemand);
+    } finally {
+      this.#lock.release();
+    }
+  }
+
+  #onDemandFailed(cause: unknown): UmdError {
+    const why = cause instanceof Error ? `: ${cause.message}` : '';
+    const error = new UmdError('ENOPROTOOPT', `driver ${this.name} is not loaded and loading it on demand failed${why}`, {
+      cause,
+      suggestions: [`Run \`umd load ${this.name}\` to see why, and \`umd log\` for the handler's words`],
+    });
+    return this.#remember(error);
+  }
+
+  async #sendRecvLocked(request: Buffer, timeoutMs: number | undefined, loadedOnDemand: boolean) {
+    if (this.#failed) {
+      throw this.#remember(this.#startLimitError());
+    }
+    let handler = this.#handler;
+    if (handler && handler.reader.unexpected > 0) {
+      this.#log('warn', `${handler.name} pid ${handler.pid} wrote ${handler.reader.unexpected} bytes nobody asked for; restarting it`);
+      await this.#shutdown('protocol');
+      handler = null;
+    }
+    if (handler && handler.exited) {
+      this.#log('warn', `${handler.name} pid ${handler.pid} ${describeExit(handler.exit as HandlerExit)}; restarting it`);
+      await this.#shutdown('exited');
+      handler = null;
+    }
+    let started = false;
+    if (!handler) {
+      handler = await this.#start().catch((error: unknown) => {
+        throw this.#remember(error);
+      });
+      started = true;
+    }
+    try {
+      const reply = await this.#exchange(handler, request, this.#timeout(timeoutMs));
+      if (handler.reader.unexpected > 0) {
+        this.#log('warn', `${handler.name} pid ${handler.pid} wrote ${handler.reader.unexpected} bytes past its reply; it will be restarted`);
+      }
+      return { reply, loadedOnDemand, started, pid: handler.pid };
+    } catch (error) {
+      this.#stats.failures++;
+      await this.#shutdown('error');
+      throw this.#remember(error);
+    }
+  }
+
+  /** send_recv with a deadline: write all of the request, read exactly one reply. */
+  async #exchange(handler: HandlerProcess, request: Buffer, timeoutMs: number): Promise<Buffer> {
+    const io = handler.write(request).then(() => handler.reader.read(this.hooks.replySize));
+    return withDeadline(io, timeoutMs, async () => {
+      const end = await handler.terminate(this.#opts.killGraceMs);
+      const how = end.isForcefullyTerminated
+        ? `was forcefully terminated (SIGKILL) after ${this.#opts.killGraceMs} ms`
+        : 'was terminated (SIGTERM)';
+      this.#log('error', `${handler.name} pid ${handler.pid} did not answer within ${timeoutMs} ms and ${how}`);
+      return new UmdError('ETIMEDOUT', `driver ${this.name}: handler ${handler.name} (pid ${handler.pid}) did not answer within ${timeoutMs} ms`, {
+        suggestions: ['Raise "timeoutMs" in driver.json or pass --timeout, or fix the handler (see `umd log`)'],
+      });
+    });
+  }
+
+  /** start: verify the copy, spawn the handler, log it, run post_start. */
+  async #start(): Promise<HandlerProcess> {
+    if (!this.#opts.startLimit.tryStart()) {
+      this.#failed = true;
+      const error = this.#startLimitError();
+      this.#log('error', error.message);
+      throw error;
+    }
+    const copy = this.#blobCopy as string;
+    verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
+    const handlerName = this.hooks.handlerName;
+    const handler: HandlerProcess = await HandlerProcess.start({
+      name: handlerName,
+      command: copy,
+      env: this.#pkg.manifest.env ?? {},
+      onStderrLine: (line) => this.#log('info', line, handlerName),
+      onExit: (exit) => {
+        if (this.#handler === handler) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
+      },
+    });
+    this.#handler = handler;
+    if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
+    this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
+    const postStart = this.hooks.postStart;
+    if (!postStart) return handler;
+    const timeoutMs = this.#timeout();
+    try {
+      await withDeadline(
+        postStart((request) => this.#exchange(handler, request, timeoutMs)),
+        timeoutMs,
+        async () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
+      );
+      return handler;
+    } catch (error) {
+      const exit = await this.#shutdown('post_start');
+      const base = toUmdError(error, 'EINVAL', 'post_start');
+      const diedByItself = exit !== null && exit.signal !== 'SIGKILL';
+      const died = diedByItself ? `; the handler ${describeExit(exit)}` : '';
+      const failure = new UmdError(
+        diedByItself ? 'ECHILD' : base.code,
+        `driver ${this.name}: post_start health check of ${handlerName} (pid ${handler.pid}) failed: ${base.message}${died}`,
+        { cause: error, suggestions: ['See `umd log` for what the handler said'] },
+      );
+      this.#log('error', failure.message);
+      throw failure;
+    }
+  }
+
+  #startLimitError(): UmdError {
+    const limit = this.#opts.startLimit;
+    return new UmdError(
+      'EAGAIN',
+      `driver ${this.name}: handler ${this.hooks.handlerName} was started ${limit.burst} times within ${limit.intervalMs / 1000} s and keeps dying; not restarting it`,
+      { suggestions: [`Fix the handler (see \`umd log\`), then run \`umd unload ${this.name}\` and load it again`] },
+    );
+  }
+
+  /**
+   * Shuts the handler down (SIGKILL to its group, then reap), as the
+   * kernel's shutdown does. A handler that already exited keeps its own exit
+   * status, which is returned.
+   */
+  async #shutdown(why: string): Promise<HandlerExit | null> {
+    const handler = this.#handler;
+    if (!handler) return null;
+    this.#handler = null;
+    if (!handler.exited && why !== 'unload') await handler.exitedWithin(100);
+    const ownExit = handler.exit;
+    const exit = await handler.kill();
+    return ownExit ?? exit;
+  }
+
+  #remember(error: unknown): UmdError {
+    const umdError = toUmdError(error, 'EIO', `driver ${this.name}`);
+    this.#lastError = umdError;
+    return umdError;
+  }
+
+  /** Kills the handler at once, then unloads: for daemon shutdown, never waits on a stuck request. */
+  async close(): Promise<void> {
+    this.#handler?.signal('SIGKILL');
+    await this.#lock.run(async () => {
+      if (this.#loaded) await this.#unloadLocked();
+    });
+  }
+}

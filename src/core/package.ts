@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UmdError } from './errors.js';
+
+/** driver.json, as documented in drivers/README.md. */
+export interface DriverManifest {
+  name: string;
+  description?: string;
+  /** The executable blob, relative to the package directory. */
+  handler: string;
+  /** Hex sha256 of the blob. */
+  sha256: string;
+  /** A built-in manager's name, or a path (relative to the package) of an ES module. */
+  manager: string;
+  /** Deadline of one request, post_start included, in milliseconds. */
+  timeoutMs?: number;
+  /** The handler's whole environment. */
+  env?: Record<string, string>;
+}
+
+export interface DriverPackage {
+  name: string;
+  dir: string;
+  manifestPath: string;
+  manifest: DriverManifest;
+  handlerPath: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Rejects names that could escape a search directory or a runtime directory. */
+export function checkDriverName(name: string): void {
+  if (!NAME.test(name) || name.includes('..')) {
+    throw new UmdError('EINVAL', `invalid driver name: expected letters, digits, '_', '-' or '.', got ${JSON.stringify(name)}`);
+  }
+}
+
+function invalid(file: string, field: string, expected: string, got: unknown): UmdError {
+  return new UmdError('EINVAL', `bad driver package ${file}: expected "${field}" to be ${expected}, got ${JSON.stringify(got)}`, {
+    suggestions: ['See drivers/README.md for the driver.json format'],
+  });
+}
+
+/** Parses and checks one driver.json; every error names the file and the field. */
+export function parseManifest(text: string, file: string, dirName: string): DriverManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new UmdError('EINVAL', `bad driver package ${file}: not JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(file, '(top level)', 'an object', raw);
+  const m = raw as Record<string, unknown>;
+  if (m.name !== dirName) throw invalid(file, 'name', `"${dirName}" (the package directory's name)`, m.name);
+  for (const field of ['handler', 'manager'] as const) {
+    if (typeof m[field] !== 'string' || m[field] === '') throw invalid(file, field, 'a non-empty string', m[field]);
+  }
+  if (typeof m.sha256 !== 'string' || !SHA256.test(m.sha256)) throw invalid(file, 'sha256', '64 lowercase hex digits', m.sha256);
+  if (m.timeoutMs !== undefined && (!Number.isInteger(m.timeoutMs) || (m.timeoutMs as number) <= 0)) {
+    throw invalid(file, 'timeoutMs', 'a positive integer', m.timeoutMs);
+  }
+  if (m.description !== undefined && typeof m.description !== 'string') throw invalid(file, 'description', 'a string', m.description);
+  if (m.env !== undefined) {
+    const env = m.env as Record<string, unknown>;
+    if (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string')) {
+      throw invalid(file, 'env', 'an object of strings', m.env);
+    }
+  }
+  const handler = m.handler as string;
+  if (path.isAbsolute(handler) || handler.split('/').includes('..')) {
+    throw invalid(file, 'handler', 'a path inside the package', handler);
+  }
+  return m as unknown as DriverManifest;
+}
+
+/** Reads `<dir>/<name>/driver.json` fresh from disk. */
+export function readPackage(dir: string, name: string): DriverPackage {
+  const manifestPath = path.join(dir, name, 'driver.json');
+  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath, name);
+  const pkgDir = path.dirname(manifestPath);
+  return { name, dir: pkgDir, manifestPath, manifest, handlerPath: path.join(pkgDir, manifest.handler) };
+}
+
+/** Finds `<dir>/<name>/driver.json` in the first search directory that has it. */
+export function findPackage(name: string, searchPath: string[]): DriverPackage {
+  checkDriverName(name);
+  for (const dir of searchPath) {
+    if (existsSync(path.join(dir, name, 'driver.json'))) return readPackage(dir, name);
+  }
+  throw new UmdError('ENOENT', `driver ${name} not found in ${searchPath.join(':')}`, {
+    suggestions: ['Run `umd list` to see the drivers umd knows, or add its directory to UMD_DRIVER_PATH'],
+  });
+}
+
+/** Every package in the search path, first one of each name wins; broken ones are reported, not thrown. */
+export function listPackages(searchPath: string[]): Array<DriverPackage | { name: string; error: UmdError }> {
+  const seen = new Map<string, DriverPackage | { name: string; error: UmdError }>();
+  for (const dir of searchPath) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      if (seen.has(name) || !NAME.test(name) || !existsSync(path.join(dir, name, 'driver.json'))) continue;
+      try {
+        seen.set(name, readPackage(dir, name));
+      } catch (error) {
+        seen.set(name, { name, error: error as UmdError });
+      }
+    }
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,72 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UmdError } from './errors.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Where the daemon keeps its socket, blob copies and log: `UMD_RUNTIME_DIR`,
+ * else `$XDG_RUNTIME_DIR/umd`, else `/run/umd` for root, else `$TMPDIR/umd-<uid>`.
+ */
+export function runtimeDir(env: Env = process.env): string {
+  if (env.UMD_RUNTIME_DIR) return path.resolve(env.UMD_RUNTIME_DIR);
+  if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'umd');
+  const uid = process.getuid?.() ?? 0;
+  if (uid === 0) return '/run/umd';
+  return path.join(env.TMPDIR ?? tmpdir(), `umd-${uid}`);
+}
+
+export interface RuntimePaths {
+  dir: string;
+  socket: string;
+  log: string;
+  blobs: string;
+}
+
+export function runtimePaths(dir: string): RuntimePaths {
+  return {
+    dir,
+    socket: path.join(dir, 'umd.sock'),
+    log: path.join(dir, 'umd.log'),
+    blobs: path.join(dir, 'blobs'),
+  };
+}
+
+/**
+ * Creates the runtime directory 0700 if needed, and refuses one that another
+ * user owns or that others may write to: they could swap the socket or a blob.
+ */
+export function ensureRuntimeDir(dir: string): RuntimePaths {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = statSync(dir);
+  const uid = process.getuid?.() ?? st.uid;
+  if (st.uid !== uid) {
+    throw new UmdError('EACCES', `umd runtime directory ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`, {
+      suggestions: [`Use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
+    });
+  }
+  if ((st.mode & 0o022) !== 0) {
+    throw new UmdError(
+      'EACCES',
+      `umd runtime directory ${dir} is writable by others (mode ${(st.mode & 0o777).toString(8)})`,
+      { suggestions: [`Make it private: chmod 700 ${dir}`] },
+    );
+  }
+  return runtimePaths(dir);
+}
+
+/** The `drivers/` folder shipped with umd. */
+export function builtinDriversDir(): string {
+  return fileURLToPath(new URL('../../../drivers/', import.meta.url));
+}
+
+/** `UMD_DRIVER_PATH`'s directories, in order, then the built-in `drivers/`. */
+export function driverSearchPath(env: Env = process.env): string[] {
+  const extra = (env.UMD_DRIVER_PATH ?? '')
+    .split(':')
+    .filter((dir) => dir.length > 0)
+    .map((dir) => path.resolve(dir));
+  return [...extra, builtinDriversDir()];
+}

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { UmdError } from '../core/errors.js';
+import type { DriverPackage } from '../core/package.js';
+import { sampleManager } from './sample.js';
+import type { AnyManagerHooks } from './types.js';
+
+/** The managers built into umd, by the name a driver.json gives in "manager". */
+export const BUILTIN_MANAGERS: ReadonlyMap<string, AnyManagerHooks> = new Map<string, AnyManagerHooks>([
+  ['sample', sampleManager],
+]);
+
+function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
+  const h = hooks as Partial<AnyManagerHooks> | undefined;
+  const problems: string[] = [];
+  if (typeof h !== 'object' || h === null) problems.push('no default export object');
+  else {
+    if (typeof h.name !== 'string') problems.push('"name" (string)');
+    if (typeof h.handlerName !== 'string') problems.push('"handlerName" (string)');
+    for (const size of ['requestSize', 'replySize'] as const) {
+      if (!Number.isInteger(h[size]) || (h[size] as number) <= 0) problems.push(`"${size}" (positive integer)`);
+    }
+    for (const fn of ['parseInput', 'encode', 'checkReply'] as const) {
+      if (typeof h[fn] !== 'function') problems.push(`"${fn}" (function)`);
+    }
+    if (h.postStart !== undefined && typeof h.postStart !== 'function') problems.push('"postStart" (function)');
+  }
+  if (problems.length > 0) {
+    throw new UmdError('EINVAL', `manager module ${where} is missing ${problems.join(', ')}`, {
+      suggestions: ['See drivers/README.md for the manager hooks'],
+    });
+  }
+  return h as AnyManagerHooks;
+}
+
+/** Resolves a package's "manager": a built-in name, or an ES module inside the package. */
+export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHooks> {
+  const name = pkg.manifest.manager;
+  const builtin = BUILTIN_MANAGERS.get(name);
+  if (builtin) return builtin;
+  if (!name.includes('/') && !name.includes('.')) {
+    throw new UmdError('ENOENT', `driver ${pkg.name}: no built-in manager "${name}" (known: ${[...BUILTIN_MANAGERS.keys()].join(', ')})`, {
+      suggestions: ['Name a built-in manager, or a module path such as "./manager.mjs"'],
+    });
+  }
+  const file = path.resolve(pkg.dir, name);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw new UmdError('ENOENT', `driver ${pkg.name}: cannot import manager module ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return checkHooks(mod.default, file);
+}

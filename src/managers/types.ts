@@ -1,0 +1,27 @@
+/**
+ * The hooks a driver's manager brings: how to read the user's input, how to
+ * encode a request, how to check a reply, and the health check that runs
+ * right after a handler starts. The library itself is message-format
+ * independent: everything format-specific lives behind this interface.
+ */
+export interface ManagerHooks<Req = unknown, Result = unknown> {
+  /** The manager's name, e.g. `sample_mgr`. */
+  readonly name: string;
+  /** The handler's name in logs, e.g. `sample_umh`. */
+  readonly handlerName: string;
+  /** The loader's name, e.g. `sample_loader_kmod` (informational, as `kmod`). */
+  readonly loaderName?: string;
+  /** Bytes of one request and one reply on the wire. */
+  readonly requestSize: number;
+  readonly replySize: number;
+  /** Parses the user's input; throws UmdError EINVAL when it is not acceptable. Nothing is sent then. */
+  parseInput(input: string): Req;
+  /** Encodes a parsed request into exactly `requestSize` bytes. */
+  encode(request: Req): Buffer;
+  /** Checks a reply of exactly `replySize` bytes; throws UmdError (EINVAL) when it is wrong. */
+  checkReply(reply: Buffer, request: Req, input: string): Result;
+  /** Runs right after a handler starts, with the lock held; throwing shuts the handler down. */
+  postStart?(send: (request: Buffer) => Promise<Buffer>): Promise<void>;
+}
+
+export type AnyManagerHooks = ManagerHooks<any, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
