@@ -60,6 +60,13 @@ export interface LoadOutcome {
   pid: number | null;
 }
 
+/** rmmod's answer for a driver that is not there: ENOENT, "not currently loaded". */
+export function notLoadedError(name: string): UmdError {
+  return new UmdError('ENOENT', `cannot unload driver ${name}: it is not currently loaded`, {
+    suggestions: ['Run `umd list` to see what is loaded'],
+  });
+}
+
 /**
  * The manager of one driver (the kernel's `struct umd_mgmt`): owns its
  * handler, its private blob copy and the lock that serializes every request,
@@ -156,11 +163,7 @@ export class DriverManager {
   /** mgmt_unload: kill the handler, mark the driver not loaded, remove the blob copy. */
   async unload(): Promise<{ pid: number | null }> {
     return this.#lock.run(async () => {
-      if (!this.#loaded) {
-        throw new UmdError('ENOENT', `cannot unload driver ${this.name}: it is not currently loaded`, {
-          suggestions: ['Run `umd list` to see what is loaded'],
-        });
-      }
+      if (!this.#loaded) throw notLoadedError(this.name);
       return this.#unloadLocked();
     });
   }

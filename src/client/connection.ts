@@ -1,0 +1,131 @@
+import net from 'node:net';
+import { isErrorCode, UmdError } from '../core/errors.js';
+import type { LogEntry } from '../core/log.js';
+import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import type { OpName, Ops, ResponseFrame } from '../protocol/messages.js';
+
+interface Pending {
+  op: OpName;
+  resolve: (result: unknown) => void;
+  reject: (error: UmdError) => void;
+  timer: NodeJS.Timeout | undefined;
+  onEvent?: (entry: LogEntry) => void;
+}
+
+export interface RequestOptions {
+  /** How long to wait for the reply; 0 waits forever (for `log --follow`). */
+  timeoutMs?: number;
+  /** Log events pushed for this request. */
+  onEvent?: (entry: LogEntry) => void;
+}
+
+export const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
+
+/**
+ * One persistent connection to the daemon. Requests may overlap; replies
+ * are matched by id. If the connection drops, every waiting request is
+ * rejected with one EIO error.
+ */
+export class DaemonConnection {
+  readonly socketPath: string;
+  readonly #socket: net.Socket;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closedError: UmdError | null = null;
+
+  private constructor(socketPath: string, socket: net.Socket) {
+    this.socketPath = socketPath;
+    this.#socket = socket;
+    const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
+    socket.on('data', (chunk: Buffer) => {
+      for (const text of decoder.push(chunk)) this.#onFrame(text);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.#failAll(new UmdError('EIO', `the umd daemon closed the connection on ${socketPath}`, {
+      suggestions: ['See `umd log`, or the log file in the runtime directory'],
+    })));
+  }
+
+  /** Connects; rejects with the system's errno (ENOENT, ECONNREFUSED, ...) so the caller can decide. */
+  static async connect(socketPath: string): Promise<DaemonConnection> {
+    const socket = net.createConnection({ path: socketPath });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    socket.removeAllListeners('error');
+    return new DaemonConnection(socketPath, socket);
+  }
+
+  async request<K extends OpName>(op: K, params: Ops[K]['params'], options: RequestOptions = {}): Promise<Ops[K]['result']> {
+    if (this.#closedError) throw this.#closedError;
+    const id = this.#nextId++;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              this.#pending.delete(id);
+              reject(new UmdError('ETIMEDOUT', `the umd daemon did not answer "${op}" within ${timeoutMs} ms on ${this.socketPath}`, {
+                suggestions: ['Check it with `umd daemon status`; restart it with `umd daemon stop`'],
+              }));
+            }, timeoutMs)
+          : undefined;
+      this.#pending.set(id, {
+        op,
+        resolve: resolve as (result: unknown) => void,
+        reject,
+        timer,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
+      this.#socket.write(encodeFrame({ id, op, params }));
+    });
+  }
+
+  #onFrame(text: string): void {
+    let frame: ResponseFrame;
+    try {
+      frame = JSON.parse(text) as ResponseFrame;
+    } catch {
+      return;
+    }
+    const pending = this.#pending.get(frame.id);
+    if (!pending) return;
+    if ('event' in frame) {
+      pending.onEvent?.(frame.event);
+      return;
+    }
+    if (pending.onEvent && frame.ok) {
+      // A following request stays open for events; deliver the backlog now.
+      pending.resolve(frame.result);
+      return;
+    }
+    this.#pending.delete(frame.id);
+    clearTimeout(pending.timer);
+    if (frame.ok) pending.resolve(frame.result);
+    else {
+      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
+      pending.reject(new UmdError(code, frame.error.message, { suggestions: frame.error.suggestions ?? [] }));
+    }
+  }
+
+  #failAll(error: UmdError): void {
+    this.#closedError = error;
+    for (const pending of this.#pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(error);
+    }
+    this.#pending.clear();
+  }
+
+  /** Resolves when the daemon closes the connection. */
+  async closed(): Promise<void> {
+    if (this.#closedError) return;
+    await new Promise((resolve) => this.#socket.once('close', resolve));
+  }
+
+  close(): void {
+    this.#socket.end();
+    this.#socket.destroy();
+  }
+}

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UmdError } from '../core/errors.js';
+import { ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { DaemonConnection } from './connection.js';
+import { selfCommand } from './self.js';
+
+export const DEFAULT_START_TIMEOUT_MS = 5000;
+
+export interface ClientOptions {
+  /** Defaults to `runtimeDir()` from the environment. */
+  runtimeDir?: string;
+  /** Start a daemon when none answers (default true). */
+  autostart?: boolean;
+  /** How long a started daemon has to answer, in ms. */
+  startTimeoutMs?: number;
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function noDaemon(paths: RuntimePaths, error: unknown): UmdError {
+  return new UmdError('ECONNREFUSED', `no umd daemon is running on ${paths.socket}`, {
+    cause: error,
+    suggestions: ['Start one with `umd daemon start`'],
+  });
+}
+
+/** Starts `umd daemon run` detached, its stderr going to the log file. */
+function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
+  ensureRuntimeDir(paths.dir);
+  const [command, ...args] = selfCommand();
+  const errFd = openSync(paths.log, 'a', 0o600);
+  try {
+    const child = spawn(command as string, [...args, 'daemon', 'run', '--if-absent'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', errFd],
+      env: { ...process.env, UMD_RUNTIME_DIR: paths.dir },
+    });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(errFd);
+  }
+}
+
+/** Waits until a daemon answers on the socket, or the named deadline passes. */
+async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<DaemonConnection> {
+  let failed: string | null = null;
+  child.once('exit', (code, signal) => {
+    if (code !== 0) failed = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+  });
+  child.once('error', (error) => {
+    failed = `could not be started: ${error.message}`;
+  });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await DaemonConnection.connect(paths.socket);
+    } catch (error) {
+      if (failed) {
+        throw new UmdError('ECONNREFUSED', `the umd daemon ${failed} before it was ready`, {
+          cause: error,
+          suggestions: [`See ${paths.log}`],
+        });
+      }
+      if (Date.now() >= deadline) {
+        throw new UmdError('ETIMEDOUT', `the umd daemon did not become ready within ${timeoutMs} ms (UMD_DAEMON_START_TIMEOUT_MS) on ${paths.socket}`, {
+          cause: error,
+          suggestions: [`See ${paths.log}`],
+        });
+      }
+      await sleep(20);
+    }
+  }
+}
+
+/**
+ * Connects to the daemon of the runtime dir, starting one when none
+ * answers. A socket file nobody listens on is a dead daemon's: it is
+ * removed, a daemon is started, and the connection is tried again, once.
+ */
+export async function connectDaemon(options: ClientOptions = {}): Promise<DaemonConnection> {
+  const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
+  try {
+    return await DaemonConnection.connect(paths.socket);
+  } catch (error) {
+    const errno = errnoOf(error);
+    if (errno !== 'ENOENT' && errno !== 'ECONNREFUSED') {
+      throw new UmdError('EACCES', `cannot connect to the umd daemon on ${paths.socket}: ${(error as Error).message}`, { cause: error });
+    }
+    if (options.autostart === false) throw noDaemon(paths, error);
+    if (errno === 'ECONNREFUSED') {
+      try {
+        unlinkSync(paths.socket);
+      } catch {
+        // another client cleaned it first
+      }
+    }
+  }
+  const timeoutMs = options.startTimeoutMs ?? (Number(process.env.UMD_DAEMON_START_TIMEOUT_MS) || DEFAULT_START_TIMEOUT_MS);
+  return waitReady(paths, launch(paths), timeoutMs);
+}

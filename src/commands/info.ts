@@ -1,0 +1,35 @@
+import { Args } from '@oclif/core';
+import { UmdCommand } from '../cli/base.js';
+import type { InfoResult } from '../protocol/messages.js';
+
+export default class Info extends UmdCommand {
+  static override summary = "Show a driver's package, handler, digest, manager and message sizes (modinfo).";
+  static override examples = ['<%= config.bin %> info sample', '<%= config.bin %> info sample --json'];
+  static override args = { driver: Args.string({ description: 'Driver name, e.g. sample', required: true }) };
+
+  async run(): Promise<InfoResult> {
+    const { args, flags } = await this.parse(Info);
+    const daemon = await this.daemon(flags);
+    const info = await daemon.request('info', { driver: args.driver, searchPath: this.searchPath() });
+    const digest =
+      info.blobSha256 === null ? 'blob missing' : info.blobSha256 === info.sha256 ? 'matches' : `MISMATCH: blob is ${info.blobSha256}`;
+    const fields: Array<[string, string]> = [
+      ['driver', info.driver],
+      ['description', info.description ?? '-'],
+      ['package', info.packageDir],
+      ['manifest', info.manifest],
+      ['handler', info.handler],
+      ['sha256', `${info.sha256} (${digest})`],
+      ['manager', `${info.manager} (${info.managerName})`],
+      ['handler name', info.handlerName],
+      ['loader name', info.loaderName ?? '-'],
+      ['request size', `${info.requestSize} bytes`],
+      ['reply size', `${info.replySize} bytes`],
+      ['timeout', `${info.timeoutMs} ms`],
+      ['state', info.status.pid === null ? info.status.state : `${info.status.state} (pid ${info.status.pid})`],
+    ];
+    const width = Math.max(...fields.map(([k]) => k.length)) + 1;
+    for (const [key, value] of fields) this.log(`${`${key}:`.padEnd(width)} ${value}`);
+    return info;
+  }
+}

@@ -1,0 +1,25 @@
+import { UmdCommand } from '../cli/base.js';
+import { table } from '../cli/table.js';
+import type { ListEntry } from '../protocol/messages.js';
+
+export default class List extends UmdCommand {
+  static override summary = 'List every known driver with its state, handler pid and counters (lsmod).';
+  static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --json'];
+
+  async run(): Promise<ListEntry[]> {
+    const { flags } = await this.parse(List);
+    const daemon = await this.daemon(flags);
+    const entries = await daemon.request('list', { searchPath: this.searchPath() });
+    const rows = entries.map((e) => [
+      e.name,
+      e.state,
+      e.pid === null ? '-' : String(e.pid),
+      String(e.requests),
+      String(e.restarts),
+      String(e.failures),
+      e.lastError ? `${e.lastError.code}: ${e.lastError.message}` : '',
+    ]);
+    this.log(table(['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'], rows));
+    return entries;
+  }
+}

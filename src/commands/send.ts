@@ -1,0 +1,50 @@
+import { Args, Flags } from '@oclif/core';
+import { text } from 'node:stream/consumers';
+import { UmdCommand } from '../cli/base.js';
+import { UmdError } from '../core/errors.js';
+import { DEFAULT_REPLY_TIMEOUT_MS } from '../client/connection.js';
+import type { SendResult } from '../protocol/messages.js';
+
+export default class Send extends UmdCommand {
+  static override summary = "Send one request to a driver's handler and check the reply.";
+  static override description =
+    "The driver's manager parses the input (nothing is sent if it is not acceptable), loads the driver on demand, restarts its handler if it exited, sends the request and checks the reply. For the sample driver the input is a decimal offset below 131072, and success reports the bytes accepted, like write(2).";
+  static override examples = [
+    '<%= config.bin %> send sample 1024',
+    'echo 1024 | <%= config.bin %> send sample --stdin',
+    '<%= config.bin %> send sample 4096 --json',
+  ];
+  static override args = {
+    driver: Args.string({ description: 'Driver name, e.g. sample', required: true }),
+    input: Args.string({ description: "The request, in the driver's own input syntax" }),
+  };
+  static override flags = {
+    stdin: Flags.boolean({ summary: 'Read the input from standard input (like `echo 1024 > file`).' }),
+    timeout: Flags.integer({ summary: 'Deadline for the reply, in ms (default: the driver\'s timeoutMs).', min: 1 }),
+  };
+
+  async run(): Promise<SendResult> {
+    const { args, flags } = await this.parse(Send);
+    if ((args.input === undefined) === !flags.stdin) {
+      throw new UmdError('EINVAL', `send to ${args.driver}: give the input either as an argument or with --stdin`, {
+        suggestions: [`umd send ${args.driver} 1024`, `echo 1024 | umd send ${args.driver} --stdin`],
+      });
+    }
+    const input = flags.stdin ? await text(process.stdin) : (args.input as string);
+    const daemon = await this.daemon(flags);
+    const result = await daemon.request(
+      'send',
+      { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) },
+      { timeoutMs: DEFAULT_REPLY_TIMEOUT_MS + (flags.timeout ?? 0) * 2 },
+    );
+    this.log(describe(result));
+    return result;
+  }
+}
+
+function describe(sent: SendResult): string {
+  const r = sent.result as { bytes?: unknown } | null;
+  const what = r && typeof r === 'object' && typeof r.bytes === 'number' ? `${r.bytes} bytes accepted` : JSON.stringify(sent.result);
+  const how = sent.loadedOnDemand ? ' (loaded on demand)' : sent.started ? ' (handler restarted)' : '';
+  return `umd: ${sent.driver}: ${what}${how}`;
+}

@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { UmdCommand } from '../cli/base.js';
+import type { UnloadResult } from '../protocol/messages.js';
+
+export default class Unload extends UmdCommand {
+  static override summary = 'Unload a driver: kill its handler and remove its blob copy (rmmod).';
+  static override examples = ['<%= config.bin %> unload sample'];
+  static override args = { driver: Args.string({ description: 'Driver name, e.g. sample', required: true }) };
+
+  async run(): Promise<UnloadResult> {
+    const { args, flags } = await this.parse(Unload);
+    const daemon = await this.daemon(flags);
+    const result = await daemon.request('unload', { driver: args.driver });
+    const pid = result.pid === null ? '' : ` (killed handler pid ${result.pid})`;
+    this.log(`umd: unloaded ${result.driver}${pid}`);
+    return result;
+  }
+}

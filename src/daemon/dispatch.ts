@@ -1,0 +1,80 @@
+import { checkDriverName } from '../core/package.js';
+import { notLoadedError } from '../core/manager.js';
+import type { LogEntry } from '../core/log.js';
+import type { DaemonStatus, OpName, Ops } from '../protocol/messages.js';
+import { optionalIntParam, optionalPathListParam, stringParam } from '../protocol/validate.js';
+import type { LogRing } from './log-ring.js';
+import type { DriverRegistry } from './registry.js';
+
+/** What an operation may use: the daemon's state and its own connection. */
+export interface DispatchContext {
+  registry: DriverRegistry;
+  ring: LogRing;
+  status(): DaemonStatus;
+  /** Asks the daemon to shut down once the reply is sent. */
+  requestShutdown(): void;
+  /** Pushes a log event to this connection (for `log --follow`). */
+  push(entry: LogEntry): void;
+  /** Runs `fn` when this connection closes. */
+  onClose(fn: () => void): void;
+}
+
+type Handler<K extends OpName> = (params: Ops[K]['params'], ctx: DispatchContext) => Promise<Ops[K]['result']>;
+type HandlerTable = { [K in OpName]: Handler<K> };
+
+function driverParam(params: object): string {
+  const name = stringParam(params, 'driver');
+  checkDriverName(name);
+  return name;
+}
+
+/** One function per operation, looked up by name: the daemon's whole API. */
+export const handlers: HandlerTable = {
+  status: async (_params, ctx) => ctx.status(),
+
+  load: async (params, ctx) => {
+    const driver = driverParam(params);
+    const manager = await ctx.registry.get(driver, optionalPathListParam(params, 'searchPath'));
+    return { driver, ...(await manager.load()) };
+  },
+
+  unload: async (params, ctx) => {
+    const driver = driverParam(params);
+    const manager = await ctx.registry.existing(driver);
+    if (!manager) throw notLoadedError(driver);
+    return { driver, ...(await manager.unload()) };
+  },
+
+  send: async (params, ctx) => {
+    const driver = driverParam(params);
+    const input = stringParam(params, 'input');
+    const timeoutMs = optionalIntParam(params, 'timeoutMs');
+    const manager = await ctx.registry.get(driver, optionalPathListParam(params, 'searchPath'));
+    const outcome = await manager.send(input, timeoutMs === undefined ? {} : { timeoutMs });
+    return { driver, ...outcome };
+  },
+
+  list: async (params, ctx) => ctx.registry.list(optionalPathListParam(params, 'searchPath')),
+
+  info: async (params, ctx) => {
+    const driver = driverParam(params);
+    return ctx.registry.info(driver, optionalPathListParam(params, 'searchPath'));
+  },
+
+  log: async (params, ctx) => {
+    const lines = optionalIntParam(params, 'lines', 100_000) ?? 100;
+    const driver = params.driver === undefined ? undefined : driverParam(params);
+    if (params.follow === true) {
+      const unsubscribe = ctx.ring.subscribe((entry) => {
+        if (!driver || entry.driver === driver) ctx.push(entry);
+      });
+      ctx.onClose(unsubscribe);
+    }
+    return ctx.ring.tail(lines, driver);
+  },
+
+  shutdown: async (_params, ctx) => {
+    ctx.requestShutdown();
+    return { pid: process.pid };
+  },
+};

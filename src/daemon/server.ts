@@ -1,0 +1,153 @@
+import { statSync, unlinkSync } from 'node:fs';
+import net from 'node:net';
+import { UmdError } from '../core/errors.js';
+import { driverSearchPath, ensureRuntimeDir, type RuntimePaths } from '../core/paths.js';
+import { VERSION } from '../version.js';
+import type { DaemonStatus } from '../protocol/messages.js';
+import { serveConnection, type SharedContext } from './connection.js';
+import { acquireInstanceLock } from './instance-lock.js';
+import { LogRing } from './log-ring.js';
+import { DriverRegistry } from './registry.js';
+
+export interface DaemonOptions {
+  runtimeDir: string;
+  /** Where drivers are looked up when a request names no search path. */
+  searchPath?: string[];
+  /** How often the daemon checks that its socket file is still there, in ms. */
+  socketCheckMs?: number;
+}
+
+/**
+ * The umd daemon: holds the drivers' managers and serves the control
+ * socket. Every way out (stop request, signal, fatal error) goes through
+ * `shutdown()`, which kills every handler and removes the socket.
+ */
+export class Daemon {
+  readonly paths: RuntimePaths;
+  readonly ring: LogRing;
+  readonly registry: DriverRegistry;
+  readonly startedAt = Date.now();
+  readonly closed: Promise<void>;
+  readonly #lock: net.Server;
+  readonly #sockets = new Set<net.Socket>();
+  #server: net.Server | null = null;
+  #socketIno = 0;
+  #watch: NodeJS.Timeout | null = null;
+  #shuttingDown: Promise<void> | null = null;
+  #resolveClosed: () => void = () => undefined;
+
+  private constructor(paths: RuntimePaths, lock: net.Server, options: DaemonOptions) {
+    this.paths = paths;
+    this.#lock = lock;
+    this.ring = new LogRing(2000, paths.log);
+    this.registry = new DriverRegistry({
+      blobsDir: paths.blobs,
+      log: this.ring.log,
+      defaultSearchPath: options.searchPath ?? driverSearchPath(),
+    });
+    this.closed = new Promise((resolve) => {
+      this.#resolveClosed = resolve;
+    });
+  }
+
+  /** Starts serving `runtimeDir`; EEXIST when another daemon already does. */
+  static async start(options: DaemonOptions): Promise<Daemon> {
+    const paths = ensureRuntimeDir(options.runtimeDir);
+    const lock = await acquireInstanceLock(paths.dir);
+    const daemon = new Daemon(paths, lock, options);
+    try {
+      await daemon.#listen();
+    } catch (error) {
+      lock.close();
+      throw error;
+    }
+    daemon.#watch = setInterval(() => daemon.#checkSocket(), options.socketCheckMs ?? 1000);
+    daemon.#watch.unref();
+    daemon.ring.log({ level: 'info', source: 'umd', message: `umd daemon ${VERSION} pid ${process.pid} serving ${paths.socket}` });
+    return daemon;
+  }
+
+  status(): DaemonStatus {
+    return {
+      pid: process.pid,
+      version: VERSION,
+      runtimeDir: this.paths.dir,
+      socket: this.paths.socket,
+      startedAt: this.startedAt,
+      uptimeMs: Date.now() - this.startedAt,
+      ...this.registry.counts(),
+    };
+  }
+
+  async #listen(): Promise<void> {
+    // We hold the instance lock, so a socket file here is a dead daemon's.
+    try {
+      unlinkSync(this.paths.socket);
+    } catch {
+      // none
+    }
+    const shared: SharedContext = {
+      registry: this.registry,
+      ring: this.ring,
+      status: () => this.status(),
+      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
+    };
+    const server = net.createServer((socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      serveConnection(socket, shared);
+    });
+    const oldMask = process.umask(0o177); // the socket file is born 0600
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(this.paths.socket, resolve);
+      });
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot listen on ${this.paths.socket}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      process.umask(oldMask);
+    }
+    server.on('error', (error) => this.ring.log({ level: 'error', source: 'umd', message: `control socket: ${error.message}` }));
+    this.#server = server;
+    this.#socketIno = statSync(this.paths.socket).ino;
+  }
+
+  /** A tmp cleaner may delete the socket file; put it back so clients can reach us. */
+  #checkSocket(): void {
+    let ino = 0;
+    try {
+      ino = statSync(this.paths.socket).ino;
+    } catch {
+      ino = 0;
+    }
+    if (ino === this.#socketIno || this.#shuttingDown) return;
+    this.ring.log({ level: 'warn', source: 'umd', message: `control socket ${this.paths.socket} was removed; listening again` });
+    this.#server?.close();
+    this.#listen().catch((error: Error) => this.ring.log({ level: 'error', source: 'umd', message: error.message }));
+  }
+
+  /** The one way out: stop serving, kill every handler, remove the socket. */
+  async shutdown(reason: string): Promise<void> {
+    this.#shuttingDown ??= this.#shutdown(reason);
+    return this.#shuttingDown;
+  }
+
+  async #shutdown(reason: string): Promise<void> {
+    this.ring.log({ level: 'info', source: 'umd', message: `umd daemon pid ${process.pid} shutting down: ${reason}` });
+    if (this.#watch) clearInterval(this.#watch);
+    const server = this.#server;
+    const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
+    for (const socket of this.#sockets) socket.destroy();
+    await this.registry.closeAll();
+    await closing;
+    try {
+      if (statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
+    } catch {
+      // already gone
+    }
+    await new Promise((resolve) => this.#lock.close(resolve));
+    await this.ring.close();
+    this.#resolveClosed();
+  }
+}

@@ -1,0 +1,106 @@
+import type { DriverState, DriverStatus } from '../core/manager.js';
+import type { LogEntry } from '../core/log.js';
+import type { ErrorCode } from '../core/errors.js';
+
+/** Every driver-facing request may carry the client's driver search path. */
+export interface DriverParams {
+  driver: string;
+  /** The client's UMD_DRIVER_PATH directories plus the built-in one, in order. */
+  searchPath?: string[];
+}
+
+export interface DaemonStatus {
+  pid: number;
+  version: string;
+  runtimeDir: string;
+  socket: string;
+  startedAt: number;
+  uptimeMs: number;
+  drivers: number;
+  loaded: number;
+}
+
+export interface LoadResult {
+  driver: string;
+  alreadyLoaded: boolean;
+  pid: number | null;
+}
+
+export interface UnloadResult {
+  driver: string;
+  pid: number | null;
+}
+
+export interface SendResult {
+  driver: string;
+  /** What the driver's manager made of the reply; for the sample, `{bytes, offset}`. */
+  result: unknown;
+  loadedOnDemand: boolean;
+  started: boolean;
+  pid: number;
+}
+
+export interface ListEntry extends Omit<DriverStatus, 'state'> {
+  state: DriverState | 'broken';
+  packageDir: string | null;
+}
+
+export interface InfoResult {
+  driver: string;
+  description: string | null;
+  packageDir: string;
+  manifest: string;
+  handler: string;
+  sha256: string;
+  blobSha256: string | null;
+  manager: string;
+  managerName: string;
+  handlerName: string;
+  loaderName: string | null;
+  requestSize: number;
+  replySize: number;
+  timeoutMs: number;
+  status: DriverStatus;
+}
+
+export interface LogParams {
+  lines?: number;
+  driver?: string;
+  follow?: boolean;
+}
+
+/**
+ * The control socket's operations, typed once for the client and the
+ * daemon: each op's parameters and the result it answers with.
+ */
+export interface Ops {
+  status: { params: Record<string, never>; result: DaemonStatus };
+  load: { params: DriverParams; result: LoadResult };
+  unload: { params: DriverParams; result: UnloadResult };
+  send: { params: DriverParams & { input: string; timeoutMs?: number }; result: SendResult };
+  list: { params: { searchPath?: string[] }; result: ListEntry[] };
+  info: { params: DriverParams; result: InfoResult };
+  log: { params: LogParams; result: LogEntry[] };
+  shutdown: { params: Record<string, never>; result: { pid: number } };
+}
+
+export type OpName = keyof Ops;
+export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'send', 'list', 'info', 'log', 'shutdown'];
+
+export interface RequestFrame<K extends OpName = OpName> {
+  id: number;
+  op: K;
+  params: Ops[K]['params'];
+}
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  suggestions?: string[];
+}
+
+export type ResponseFrame =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: ErrorBody }
+  /** With `log --follow`: one log entry, pushed as it happens. */
+  | { id: number; event: LogEntry };

@@ -1,0 +1,108 @@
+import { toUmdError, type UmdError } from '../core/errors.js';
+import { BashRandom } from './bash-random.js';
+
+/** What the selftest drives: the daemon's client, or a manager in-process. */
+export interface SelftestTarget {
+  /** modprobe: finds and loads the driver; throws when it cannot. */
+  load(driver: string): Promise<unknown>;
+  /** echo N > .../sample_umd */
+  send(driver: string, input: string): Promise<{ loadedOnDemand: boolean }>;
+  /** rmmod */
+  unload(driver: string): Promise<unknown>;
+}
+
+export interface SelftestOptions {
+  driver: string;
+  iterations: number;
+  unloadEvery: number;
+  seed: number;
+}
+
+export type SelftestVerdict = 'pass' | 'fail' | 'skip';
+
+export interface SelftestResult {
+  result: SelftestVerdict;
+  driver: string;
+  seed: number;
+  iterations: number;
+  /** Iterations whose send succeeded. */
+  completed: number;
+  unloads: number;
+  /** Sends that found the driver unloaded and loaded it on demand. */
+  reloads: number;
+  failures: number;
+  seconds: number;
+  /** Why it failed or was skipped. */
+  error?: { code: string; message: string; iteration?: number; offset?: number };
+}
+
+export interface SelftestProgress {
+  iteration: number;
+  offset: number;
+  unloaded: boolean;
+}
+
+/** kselftest's exit codes. */
+export const KSFT_EXIT: Record<SelftestVerdict, number> = { pass: 0, fail: 1, skip: 4 };
+
+export const SELFTEST_DEFAULTS = { driver: 'sample', iterations: 500, unloadEvery: 50 } as const;
+
+/**
+ * The kernel's `umd_mgmt.sh`: load the driver (skip if that is impossible),
+ * then `iterations` times send `(RANDOM % 128) * 1024`, unloading the driver
+ * after every iteration i with i % unloadEvery == 0, so that the next send
+ * must load it again on demand and start a fresh handler.
+ */
+export async function runSelftest(
+  target: SelftestTarget,
+  options: SelftestOptions,
+  onProgress: (progress: SelftestProgress) => void = () => undefined,
+): Promise<SelftestResult> {
+  const started = process.hrtime.bigint();
+  const random = new BashRandom(options.seed);
+  const result: SelftestResult = {
+    result: 'pass',
+    driver: options.driver,
+    seed: options.seed,
+    iterations: options.iterations,
+    completed: 0,
+    unloads: 0,
+    reloads: 0,
+    failures: 0,
+    seconds: 0,
+  };
+  const finish = (verdict: SelftestVerdict, error?: UmdError, where?: { iteration: number; offset: number }) => {
+    result.result = verdict;
+    if (error) result.error = { code: error.code, message: error.message, ...where };
+    result.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return result;
+  };
+
+  try {
+    await target.load(options.driver);
+  } catch (error) {
+    return finish('skip', toUmdError(error, 'EIO', `load ${options.driver}`));
+  }
+
+  for (let i = 0; i < options.iterations; i++) {
+    const offset = (random.next() % 128) * 1024;
+    try {
+      const sent = await target.send(options.driver, String(offset));
+      if (sent.loadedOnDemand) result.reloads++;
+      result.completed++;
+    } catch (error) {
+      result.failures++;
+      return finish('fail', toUmdError(error, 'EIO', `send ${offset}`), { iteration: i, offset });
+    }
+    const unload = i % options.unloadEvery === 0;
+    if (unload) {
+      // The script ignores rmmod's status; so do we, but we count what worked.
+      await target.unload(options.driver).then(
+        () => result.unloads++,
+        () => undefined,
+      );
+    }
+    onProgress({ iteration: i, offset, unloaded: unload });
+  }
+  return finish('pass');
+}
