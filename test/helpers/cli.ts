@@ -1,0 +1,49 @@
+import type { ExecutionContext } from 'ava';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BIN, strayProcesses, tempDir } from './runtime.js';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliEnv {
+  runtimeDir: string;
+  driverPath?: string;
+  env: Record<string, string>;
+}
+
+/**
+ * A runtime dir (and optional driver dir) for CLI tests. At teardown the
+ * daemon the CLI started is stopped, and the test fails if it or any
+ * handler survives.
+ */
+export function cliEnv(t: ExecutionContext, driverPath?: string): CliEnv {
+  const dir = tempDir(t);
+  const runtimeDir = path.join(dir, 'run');
+  const env: Record<string, string> = { UMD_RUNTIME_DIR: runtimeDir, NO_COLOR: '1' };
+  if (driverPath) env.UMD_DRIVER_PATH = driverPath;
+  t.teardown(async () => {
+    await umd(env, ['daemon', 'stop']);
+    const stray = await strayProcesses(dir);
+    if (stray.length > 0) throw new Error(`stray processes left: ${stray.join(', ')}`);
+  });
+  return { runtimeDir, ...(driverPath ? { driverPath } : {}), env };
+}
+
+/** Runs `bin/run.js` as a user would, with `env` on top of ours and optional stdin. */
+export async function umd(env: Record<string, string>, args: string[], input?: string): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  child.stdin.end(input ?? '');
+  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}

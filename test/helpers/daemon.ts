@@ -1,0 +1,39 @@
+import type { ExecutionContext } from 'ava';
+import path from 'node:path';
+import { DaemonConnection } from '../../src/client/connection.js';
+import { builtinDriversDir } from '../../src/core/paths.js';
+import { Daemon } from '../../src/daemon/server.js';
+import { strayProcesses, tempDir } from './runtime.js';
+
+export interface DaemonFixture {
+  daemon: Daemon;
+  client: DaemonConnection;
+  runtimeDir: string;
+  dir: string;
+  connect(): Promise<DaemonConnection>;
+}
+
+/**
+ * A real daemon on a real socket in a fresh runtime dir, in this process,
+ * plus one client connection. Shut down at teardown; the test fails if any
+ * handler survives it.
+ */
+export async function startDaemon(t: ExecutionContext, driverDirs: string[] = []): Promise<DaemonFixture> {
+  const dir = tempDir(t);
+  const runtimeDir = path.join(dir, 'run');
+  const daemon = await Daemon.start({ runtimeDir, searchPath: [...driverDirs, builtinDriversDir()] });
+  const connections: DaemonConnection[] = [];
+  const connect = async () => {
+    const connection = await DaemonConnection.connect(daemon.paths.socket);
+    connections.push(connection);
+    return connection;
+  };
+  const client = await connect();
+  t.teardown(async () => {
+    for (const connection of connections) connection.close();
+    await daemon.shutdown('test over');
+    const stray = await strayProcesses(dir);
+    if (stray.length > 0) throw new Error(`stray handler processes left: ${stray.join(', ')}`);
+  });
+  return { daemon, client, runtimeDir, dir, connect };
+}

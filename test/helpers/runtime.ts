@@ -1,0 +1,54 @@
+import type { ExecutionContext } from 'ava';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, from dist/test/helpers/. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const FIXTURES = path.join(ROOT, 'test/fixtures/handlers/bin');
+export const SAMPLE_HANDLER = path.join(ROOT, 'drivers/sample/sample_umh');
+export const BIN = path.join(ROOT, 'bin/run.js');
+
+/** A fresh private directory for one test, removed when the test ends. */
+export function tempDir(t: ExecutionContext, prefix = 'umd-test-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Pids of live processes whose executable lives under `dir`: handlers started from its blob copies. */
+export function processesUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const exe = readlinkSync(`/proc/${entry}/exe`);
+      if (exe.startsWith(`${dir}/`)) pids.push(Number(entry));
+    } catch {
+      // gone, or a kernel thread
+    }
+  }
+  return pids;
+}
+
+/** Waits (a little) for processes to be reaped, then lists those still there. */
+export async function strayProcesses(dir: string, waitMs = 2000): Promise<number[]> {
+  const deadline = Date.now() + waitMs;
+  let pids = processesUnder(dir);
+  while (pids.length > 0 && Date.now() < deadline) {
+    await sleep(25);
+    pids = processesUnder(dir);
+  }
+  return pids;
+}
+
+/** Is `pid` alive (and not a zombie)? */
+export function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
