@@ -46,6 +46,7 @@ export class HandlerProcess {
   readonly #child: ChildProcess;
   readonly #exited: Promise<HandlerExit>;
   #exit: HandlerExit | null = null;
+  #signalled = false;
 
   private constructor(name: string, child: ChildProcess) {
     this.name = name;
@@ -114,8 +115,14 @@ export class HandlerProcess {
     await writeAll(this.#child.stdin!, data, `handler ${this.name} (pid ${this.pid})`);
   }
 
+  /** True once umd has signalled the handler: its death is then umd's doing, not its own. */
+  get signalled(): boolean {
+    return this.#signalled;
+  }
+
   /** Sends `signal` to the handler's whole process group. */
   signal(signal: NodeJS.Signals): void {
+    if (!this.#exit) this.#signalled = true;
     try {
       process.kill(-this.pid, signal);
     } catch {

@@ -186,15 +186,12 @@ export class DriverManager {
     if (encoded.length !== this.hooks.requestSize) {
       throw new UmdError('EINVAL', `manager ${this.hooks.name} encoded ${encoded.length} bytes, expected ${this.hooks.requestSize}`);
     }
-    const outcome = await this.mgmtSendRecv(encoded, options);
-    try {
-      const result = this.hooks.checkReply(outcome.reply, request, input);
-      this.#stats.requests++;
-      return { result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
-    } catch (error) {
-      this.#stats.failures++;
-      throw this.#remember(toUmdError(error, 'EINVAL', `driver ${this.name}: reply check failed`));
-    }
+    const outcome = await this.mgmtSendRecv(encoded, {
+      ...options,
+      check: (reply) => this.hooks.checkReply(reply, request, input),
+    });
+    this.#stats.requests++;
+    return { result: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
   }
 
   /**
@@ -202,10 +199,10 @@ export class DriverManager {
    * exited handler, exchange one request for one reply; on any failure the
    * handler is shut down, so the next request gets a fresh one.
    */
-  async mgmtSendRecv(
+  async mgmtSendRecv<R = Buffer>(
     request: Buffer,
-    options: { timeoutMs?: number } = {},
-  ): Promise<{ reply: Buffer; loadedOnDemand: boolean; started: boolean; pid: number }> {
+    options: { timeoutMs?: number; check?: (reply: Buffer) => R } = {},
+  ): Promise<{ reply: Buffer; result: R; loadedOnDemand: boolean; started: boolean; pid: number }> {
     await this.#lock.acquire();
     let loadedOnDemand = false;
     if (!this.#loaded) {
@@ -223,7 +220,8 @@ export class DriverManager {
       }
     }
     try {
-      return await this.#sendRecvLocked(request, options.timeoutMs, loadedOnDemand);
+      const exchanged = await this.#sendRecvLocked(request, options.timeoutMs, loadedOnDemand);
+      return { ...exchanged, result: await this.#checkLocked(exchanged.reply, options.check) };
     } finally {
       this.#lock.release();
     }
@@ -262,9 +260,6 @@ export class DriverManager {
     }
     try {
       const reply = await this.#exchange(handler, request, this.#timeout(timeoutMs));
-      if (handler.reader.unexpected > 0) {
-        this.#log('warn', `${handler.name} pid ${handler.pid} wrote ${handler.reader.unexpected} bytes past its reply; it will be restarted`);
-      }
       return { reply, loadedOnDemand, started, pid: handler.pid };
     } catch (error) {
       this.#stats.failures++;
@@ -273,9 +268,40 @@ export class DriverManager {
     }
   }
 
+  /**
+   * Runs the manager's reply check with the lock still held. umd goes
+   * further than the kernel here: a handler whose reply fails the check is
+   * not trusted with the next request, and is shut down.
+   */
+  async #checkLocked<R>(reply: Buffer, check: ((reply: Buffer) => R) | undefined): Promise<R> {
+    if (!check) return reply as R;
+    try {
+      return check(reply);
+    } catch (error) {
+      this.#stats.failures++;
+      const failure = this.#remember(toUmdError(error, 'EINVAL', `driver ${this.name}: reply check failed`));
+      const handler = this.#handler;
+      if (handler) {
+        this.#log('warn', `${handler.name} pid ${handler.pid} sent a reply that failed the check (${failure.code}); shutting it down`);
+        await this.#shutdown('bad reply');
+      }
+      throw failure;
+    }
+  }
+
   /** send_recv with a deadline: write all of the request, read exactly one reply. */
   async #exchange(handler: HandlerProcess, request: Buffer, timeoutMs: number): Promise<Buffer> {
-    const io = handler.write(request).then(() => handler.reader.read(this.hooks.replySize));
+    const io = handler
+      .write(request)
+      .then(() => handler.reader.read(this.hooks.replySize))
+      .then((reply) => {
+        if (handler.reader.unexpected > 0) {
+          throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${this.hooks.replySize}-byte reply`, {
+            suggestions: ['A handler must write exactly one reply per request; fix the handler'],
+          });
+        }
+        return reply;
+      });
     return withDeadline(io, timeoutMs, async () => {
       const end = await handler.terminate(this.#opts.killGraceMs);
       const how = end.isForcefullyTerminated
@@ -315,16 +341,17 @@ export class DriverManager {
     if (!postStart) return handler;
     const timeoutMs = this.#timeout();
     try {
+      // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
       await withDeadline(
         postStart((request) => this.#exchange(handler, request, timeoutMs)),
-        timeoutMs,
+        timeoutMs + this.#opts.killGraceMs + 100,
         async () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
       );
       return handler;
     } catch (error) {
       const exit = await this.#shutdown('post_start');
       const base = toUmdError(error, 'EINVAL', 'post_start');
-      const diedByItself = exit !== null && exit.signal !== 'SIGKILL';
+      const diedByItself = exit !== null && !handler.signalled;
       const died = diedByItself ? `; the handler ${describeExit(exit)}` : '';
       const failure = new UmdError(
         diedByItself ? 'ECHILD' : base.code,
@@ -355,9 +382,7 @@ export class DriverManager {
     if (!handler) return null;
     this.#handler = null;
     if (!handler.exited && why !== 'unload') await handler.exitedWithin(100);
-    const ownExit = handler.exit;
-    const exit = await handler.kill();
-    return ownExit ?? exit;
+    return handler.kill();
   }
 
   #remember(error: unknown): UmdError {

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UmdError } from '../core/errors.js';
+import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
+import { bpfilterManager } from './bpfilter.js';
 import { sampleManager } from './sample.js';
 import type { AnyManagerHooks } from './types.js';
 
 /** The managers built into umd, by the name a driver.json gives in "manager". */
 export const BUILTIN_MANAGERS: ReadonlyMap<string, AnyManagerHooks> = new Map<string, AnyManagerHooks>([
   ['sample', sampleManager],
+  ['bpfilter', bpfilterManager],
 ]);
 
 function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
@@ -23,7 +25,9 @@ function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
     for (const fn of ['parseInput', 'encode', 'checkReply'] as const) {
       if (typeof h[fn] !== 'function') problems.push(`"${fn}" (function)`);
     }
-    if (h.postStart !== undefined && typeof h.postStart !== 'function') problems.push('"postStart" (function)');
+    for (const fn of ['postStart', 'formatResult'] as const) {
+      if (h[fn] !== undefined && typeof h[fn] !== 'function') problems.push(`"${fn}" (function, or absent)`);
+    }
   }
   if (problems.length > 0) {
     throw new UmdError('EINVAL', `manager module ${where} is missing ${problems.join(', ')}`, {
@@ -52,5 +56,27 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
       cause: error,
     });
   }
-  return checkHooks(mod.default, file);
+  return withDriverErrors(checkHooks(mod.default, file), pkg.name);
+}
+
+/**
+ * A manager module cannot import umd's UmdError, so what its parseInput
+ * throws becomes one here: EINVAL, or the errno name in the error's `code`.
+ */
+function withDriverErrors(hooks: AnyManagerHooks, driver: string): AnyManagerHooks {
+  return {
+    ...hooks,
+    parseInput(input) {
+      try {
+        return hooks.parseInput(input) as unknown;
+      } catch (error) {
+        throw toUmdError(error, 'EINVAL', `driver ${driver}`);
+      }
+    },
+  };
+}
+
+/** A send's result in the manager's own words (its formatResult), else as JSON. */
+export function describeResult(hooks: AnyManagerHooks, result: unknown): string {
+  return hooks.formatResult ? hooks.formatResult(result) : JSON.stringify(result) ?? 'no result';
 }

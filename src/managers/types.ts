@@ -22,6 +22,8 @@ export interface ManagerHooks<Req = unknown, Result = unknown> {
   checkReply(reply: Buffer, request: Req, input: string): Result;
   /** Runs right after a handler starts, with the lock held; throwing shuts the handler down. */
   postStart?(send: (request: Buffer) => Promise<Buffer>): Promise<void>;
+  /** Says what a checked result means in the manager's own words, e.g. `status -92 (ENOPROTOOPT)`. */
+  formatResult?(result: Result): string;
 }
 
 export type AnyManagerHooks = ManagerHooks<any, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
