@@ -26,10 +26,16 @@ export default class Info extends UmdCommand {
       ['request size', `${info.requestSize} bytes`],
       ['reply size', `${info.replySize} bytes`],
       ['timeout', `${info.timeoutMs} ms`],
+      ['env', envLine(info.env)],
       ['state', info.status.pid === null ? info.status.state : `${info.status.state} (pid ${info.status.pid})`],
     ];
     const width = Math.max(...fields.map(([k]) => k.length)) + 1;
     for (const [key, value] of fields) this.log(`${`${key}:`.padEnd(width)} ${value}`);
     return info;
   }
+}
+
+function envLine(env: Record<string, string>): string {
+  const pairs = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+  return pairs.length === 0 ? '(empty: the handler gets no environment)' : pairs.join(' ');
 }

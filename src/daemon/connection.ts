@@ -31,15 +31,18 @@ export function serveConnection(socket: Socket, shared: SharedContext): void {
   };
 
   const handle = async (text: string): Promise<void> => {
-    let id = 0;
+    const parsed = parseRequestFrame(text);
+    if ('error' in parsed) {
+      fail(parsed.id, parsed.error);
+      return;
+    }
+    const { frame } = parsed;
     try {
-      const frame = parseRequestFrame(text);
-      id = frame.id;
       const handler = handlers[frame.op] as (params: unknown, ctx: DispatchContext) => Promise<unknown>;
       const result = await handler(frame.params, { ...ctx, push: (entry) => send({ id: frame.id, event: entry }) });
-      send({ id, ok: true, result });
+      send({ id: frame.id, ok: true, result });
     } catch (error) {
-      fail(id, toUmdError(error, 'EIO', 'umd daemon'));
+      fail(frame.id, toUmdError(error, 'EIO', 'umd daemon'));
     }
   };
 

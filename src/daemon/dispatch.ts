@@ -1,6 +1,7 @@
 import { checkDriverName } from '../core/package.js';
 import { notLoadedError } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
+import { describeResult } from '../managers/index.js';
 import type { DaemonStatus, OpName, Ops } from '../protocol/messages.js';
 import { optionalIntParam, optionalPathListParam, stringParam } from '../protocol/validate.js';
 import type { LogRing } from './log-ring.js';
@@ -51,7 +52,7 @@ export const handlers: HandlerTable = {
     const timeoutMs = optionalIntParam(params, 'timeoutMs');
     const manager = await ctx.registry.get(driver, optionalPathListParam(params, 'searchPath'));
     const outcome = await manager.send(input, timeoutMs === undefined ? {} : { timeoutMs });
-    return { driver, ...outcome };
+    return { driver, ...outcome, summary: describeResult(manager.hooks, outcome.result) };
   },
 
   list: async (params, ctx) => ctx.registry.list(optionalPathListParam(params, 'searchPath')),

@@ -108,6 +108,7 @@ export class DriverRegistry {
       requestSize: hooks.requestSize,
       replySize: hooks.replySize,
       timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      env: pkg.manifest.env ?? {},
       status: manager.status,
     };
   }

@@ -64,19 +64,23 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
  * throws becomes one here: EINVAL, or the errno name in the error's `code`.
  */
 function withDriverErrors(hooks: AnyManagerHooks, driver: string): AnyManagerHooks {
-  return {
-    ...hooks,
-    parseInput(input) {
-      try {
-        return hooks.parseInput(input) as unknown;
-      } catch (error) {
-        throw toUmdError(error, 'EINVAL', `driver ${driver}`);
-      }
-    },
+  const wrapped = Object.create(hooks) as AnyManagerHooks;
+  wrapped.parseInput = (input) => {
+    try {
+      return hooks.parseInput(input) as unknown;
+    } catch (error) {
+      throw toUmdError(error, 'EINVAL', `driver ${driver}`);
+    }
   };
+  return wrapped;
 }
 
 /** A send's result in the manager's own words (its formatResult), else as JSON. */
 export function describeResult(hooks: AnyManagerHooks, result: unknown): string {
-  return hooks.formatResult ? hooks.formatResult(result) : JSON.stringify(result) ?? 'no result';
+  try {
+    if (hooks.formatResult) return String(hooks.formatResult(result));
+  } catch {
+    // A broken formatResult must not turn an answered request into a failure.
+  }
+  return JSON.stringify(result) ?? 'no result';
 }

@@ -74,4 +74,5 @@ export const sampleManager: ManagerHooks<SampleRequest, SampleResult> = {
     const reply = await send(encodeSampleRequest({ offset: 0 }));
     checkSampleReply(reply, 0);
   },
+  formatResult: (result) => `${result.bytes} bytes accepted`,
 };

@@ -35,6 +35,8 @@ export interface SendResult {
   driver: string;
   /** What the driver's manager made of the reply; for the sample, `{bytes, offset}`. */
   result: unknown;
+  /** The result in the manager's own words (its formatResult), e.g. `4 bytes accepted`. */
+  summary: string;
   loadedOnDemand: boolean;
   started: boolean;
   pid: number;
@@ -60,6 +62,8 @@ export interface InfoResult {
   requestSize: number;
   replySize: number;
   timeoutMs: number;
+  /** The handler's whole environment, as driver.json's "env" declares it (empty when absent). */
+  env: Record<string, string>;
   status: DriverStatus;
 }
 

@@ -6,24 +6,29 @@ function bad(what: string, got: unknown): UmdError {
   return new UmdError('EPROTO', `bad control message: expected ${what}, got ${shown === undefined ? 'nothing' : shown.slice(0, 80)}`);
 }
 
-/** Checks a decoded frame's envelope: `{id, op, params}`. Params are checked by each op. */
-export function parseRequestFrame(text: string): RequestFrame {
+/**
+ * Checks a decoded frame's envelope: `{id, op, params}`; params are checked by
+ * each op. A bad frame still yields its id when it has a usable one, so the
+ * error reply can be matched to the request.
+ */
+export function parseRequestFrame(text: string): { id: number; frame: RequestFrame } | { id: number; error: UmdError } {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw bad('a JSON object', text.slice(0, 80));
+    return { id: 0, error: bad('a JSON object', text.slice(0, 80)) };
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('a JSON object', raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { id: 0, error: bad('a JSON object', raw) };
   const { id, op, params } = raw as Record<string, unknown>;
-  if (!Number.isSafeInteger(id)) throw bad('"id" to be an integer', id);
+  if (!Number.isSafeInteger(id)) return { id: 0, error: bad('"id" to be an integer', id) };
+  const frameId = id as number;
   if (typeof op !== 'string' || !(OP_NAMES as readonly string[]).includes(op)) {
-    throw bad(`"op" to be one of ${OP_NAMES.join(', ')}`, op);
+    return { id: frameId, error: bad(`"op" to be one of ${OP_NAMES.join(', ')}`, op) };
   }
   if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-    throw bad('"params" to be an object', params);
+    return { id: frameId, error: bad('"params" to be an object', params) };
   }
-  return { id: id as number, op: op as OpName, params: (params ?? {}) as RequestFrame['params'] };
+  return { id: frameId, frame: { id: frameId, op: op as OpName, params: (params ?? {}) as RequestFrame['params'] } };
 }
 
 /** Reads a required string parameter. */

@@ -1,0 +1,45 @@
+import type { DaemonConnection } from '../../src/client/connection.js';
+import { BenchDaemon, baseline, SAMPLE_HANDLER, scratchDir } from '../lib/env.js';
+import type { BenchOptions } from '../lib/options.js';
+import { figure, REPORT_ONLY, type Figure } from '../lib/report.js';
+import { msSince, summarize } from '../lib/stats.js';
+
+const PER_ROUND = 20;
+
+/** `count` loads (timed) each followed by an unload (not timed); mean ms per load. */
+async function timeLoads(client: DaemonConnection, searchPath: string[], count: number): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    const loaded = await client.request('load', { driver: 'sample', searchPath });
+    total += msSince(start);
+    if (loaded.alreadyLoaded) throw new Error('bench: sample was already loaded');
+    await client.request('unload', { driver: 'sample' });
+  }
+  return total / count;
+}
+
+/** P5: handler start through the daemon (`load`: blob copy and check, spawn, post_start), against fork+exec of the bare handler. */
+export async function p5(options: BenchOptions): Promise<Figure> {
+  const daemon = await BenchDaemon.start(scratchDir('p5'));
+  const loads: number[] = [];
+  const forks: number[] = [];
+  try {
+    const client = await daemon.connect();
+    try {
+      await timeLoads(client, daemon.searchPath, 5);
+      for (let round = 0; round < options.rounds; round++) {
+        forks.push(Number((await baseline('start', [SAMPLE_HANDLER, String(PER_ROUND)])).stdout) / 1e6);
+        loads.push(await timeLoads(client, daemon.searchPath, PER_ROUND));
+      }
+    } finally {
+      client.close();
+    }
+  } finally {
+    await daemon.stop();
+  }
+  const subject = { label: `${PER_ROUND} \`load sample\` requests on one connection (each then unloaded, untimed), mean`, unit: 'ms', summary: summarize(loads) };
+  const base = { label: `bench/bin/start: fork+exec sample_umh + the post_start round trip, mean of ${PER_ROUND}`, unit: 'ms', summary: summarize(forks) };
+  const ratio = subject.summary.median / base.summary.median;
+  return figure('P5', 'handler start (load, post_start included)', subject, base, ratio, REPORT_ONLY);
+}

@@ -1,0 +1,25 @@
+import test from 'ava';
+import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { cliEnv, umd } from '../helpers/cli.js';
+import { buildKernelSample, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
+import { makePackage } from '../helpers/packages.js';
+import { tempDir } from '../helpers/runtime.js';
+
+const unavailable = kernelSampleUnavailable();
+const maybe = unavailable ? test.skip : test;
+
+maybe("the kernel's own sample handler, compiled unchanged, runs as a umd handler and passes the selftest", async (t) => {
+  const dir = tempDir(t);
+  const build = path.join(dir, 'build');
+  mkdirSync(build);
+  const drivers = path.join(dir, 'drivers');
+  makePackage(drivers, 'kernel_sample', { handler: buildKernelSample(build), manager: 'sample' });
+  const { env } = cliEnv(t, drivers);
+  const run = await umd(env, ['selftest', '--driver', 'kernel_sample', '--iterations', '100', '--unload-every', '10', '--seed', '1', '--json']);
+  t.is(run.code, 0, run.stderr);
+  t.like(JSON.parse(run.stdout), { result: 'pass', completed: 100, unloads: 10, reloads: 10 });
+  const sent = await umd(env, ['send', 'kernel_sample', '130048']);
+  t.is(sent.code, 0);
+  t.regex(sent.stdout, /^umd: kernel_sample: 6 bytes accepted/);
+});

@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './runtime.js';
+
+/** The kernel patch thread, beside the repository as ../shared/reference/ (in CI too). */
+export const REFERENCE = path.join(ROOT, '../shared/reference/umd_mgmt-patchset-2023-03.txt');
+
+/** The new file `name` of the patch, as the patch adds it (lines starting with '+'). */
+function fileFromPatch(patch: string, name: string): string {
+  const lines = patch.split('\n');
+  const start = lines.findIndex((l) => l === `+++ b/tools/testing/selftests/umd_mgmt/sample_umd/${name}`);
+  if (start < 0) throw new Error(`${name} not found in the patch`);
+  const out: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('diff --git') || line.startsWith('-- ')) break;
+    if (line.startsWith('+')) out.push(line.slice(1));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Why the kernel's handler cannot run here, or null when it can. */
+export function kernelSampleUnavailable(): string | null {
+  if (!existsSync(REFERENCE)) return `no kernel patch thread at ${REFERENCE}`;
+  try {
+    accessSync('/dev/kmsg', constants.W_OK);
+  } catch {
+    return 'the kernel sample handler needs /dev/kmsg writable, and it is not here';
+  }
+  return null;
+}
+
+/** Compiles the kernel's own sample handler, unchanged, from the patch into `dir`; returns the binary. */
+export function buildKernelSample(dir: string): string {
+  const patch = readFileSync(REFERENCE, 'utf8');
+  writeFileSync(path.join(dir, 'sample_handler.c'), fileFromPatch(patch, 'sample_handler.c'));
+  writeFileSync(path.join(dir, 'msgfmt.h'), fileFromPatch(patch, 'msgfmt.h'));
+  const binary = path.join(dir, 'sample_umh');
+  execFileSync('cc', ['-O2', '-I', dir, '-o', binary, path.join(dir, 'sample_handler.c')]);
+  return binary;
+}
