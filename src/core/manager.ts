@@ -4,6 +4,7 @@ import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
+import { handlerCommand, type LaunchOptions } from './launch.js';
 import { Lock } from './lock.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
@@ -31,6 +32,8 @@ export interface ManagerOptions {
   /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
   killGraceMs?: number;
   startLimit?: StartLimit;
+  /** How handlers are launched (PID namespace or not). */
+  launch?: LaunchOptions;
 }
 
 export interface DriverStatus {
@@ -96,6 +99,7 @@ export class DriverManager {
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       startLimit: options.startLimit ?? new StartLimit(),
+      launch: options.launch ?? {},
     };
   }
 
@@ -327,7 +331,7 @@ export class DriverManager {
     const handlerName = this.hooks.handlerName;
     const handler: HandlerProcess = await HandlerProcess.start({
       name: handlerName,
-      command: copy,
+      ...handlerCommand(copy, this.#opts.launch),
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onExit: (exit) => {

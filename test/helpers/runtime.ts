@@ -18,14 +18,18 @@ export function tempDir(t: ExecutionContext, prefix = 'umd-test-'): string {
   return dir;
 }
 
-/** Pids of live processes whose executable lives under `dir`: handlers started from its blob copies. */
+/**
+ * Pids of live processes started from blob copies under `dir`: handlers
+ * (their executable is there) and their launchers (their command line names it).
+ */
 export function processesUnder(dir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const exe = readlinkSync(`/proc/${entry}/exe`);
-      if (exe.startsWith(`${dir}/`)) pids.push(Number(entry));
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if ((exe.startsWith(`${dir}/`) || cmdline.includes(`\0${dir}/`)) && alive(Number(entry))) pids.push(Number(entry));
     } catch {
       // gone, or a kernel thread
     }
@@ -51,4 +55,11 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Polls `check` until it is true or `ms` pass; returns its last answer (for conditions that arrive on another pipe). */
+export async function eventually(check: () => boolean, ms = 2000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await sleep(10);
+  return check();
 }

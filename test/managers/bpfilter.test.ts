@@ -92,7 +92,7 @@ test('the bpfilter driver loads, passes its health check and answers its command
   for (const [input, status, errno] of answers) {
     const sent = await manager.send(input);
     t.deepEqual(sent.result, { status, errno }, input);
-    t.is(sent.pid, loaded.pid);
+    t.is(sent.pid, loaded.pid as number);
   }
   t.true(logs.some((e) => e.source === 'bpfilter_umh' && e.message === 'Started bpfilter_umh'));
   t.is(manager.status.requests, answers.length);

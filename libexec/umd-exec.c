@@ -1,0 +1,169 @@
+/*
+ * umd-exec: starts one umd handler so that it cannot outlive the daemon.
+ *
+ *   umd-exec [--no-pidns] -- HANDLER [ARG...]
+ *
+ * The daemon spawns umd-exec (the "launcher") as the leader of a new process
+ * group. The launcher asks the kernel to SIGKILL it when the daemon dies
+ * (PR_SET_PDEATHSIG), then, where it may, creates a PID namespace whose init
+ * is a small reaper; the reaper forks the handler and execs it. So:
+ *
+ *  - daemon dies (even by SIGKILL) -> launcher killed -> reaper killed ->
+ *    the kernel kills every process in the namespace: no orphan survives,
+ *    however many children the handler forked or whatever groups they made;
+ *  - daemon signals the process group -> the handler gets the signal
+ *    directly; the launcher ignores SIGTERM/SIGINT/SIGHUP and the reaper
+ *    forwards them inside the namespace;
+ *  - the handler exits -> the reaper reports its wait status to the
+ *    launcher over a pipe and exits (ending the namespace); the launcher
+ *    exits the same way (same code, or killed by the same signal), so the
+ *    daemon logs the handler's own end.
+ *
+ * Without the privilege to create a PID namespace (or with --no-pidns) the
+ * launcher sets the death signal and execs the handler itself: the handler
+ * still dies with the daemon, but children it forks may not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT };
+#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
+
+static void die(const char *what)
+{
+	fprintf(stderr, "umd-exec: %s: %s\n", what, strerror(errno));
+	_exit(127);
+}
+
+/* The handler starts with every signal at its default and none blocked. */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void exec_handler(char **argv)
+{
+	reset_signals();
+	execv(argv[0], argv);
+	fprintf(stderr, "umd-exec: cannot execute %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+/* Ends this process the way `status` says the handler ended. */
+static void mirror(int status)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		struct rlimit no_core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		reset_signals();
+		raise(sig);
+		_exit(128 + sig);
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+static void forward(int sig)
+{
+	kill(-1, sig); /* inside the namespace: every process but us */
+}
+
+/* PID 1 of the namespace: fork the handler, reap everything, report its end. */
+static void reaper(char **argv, int report_fd)
+{
+	pid_t handler;
+	int status = 0;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die("prctl");
+	handler = fork();
+	if (handler < 0)
+		die("fork");
+	if (handler == 0) {
+		close(report_fd);
+		exec_handler(argv);
+	}
+	/* Only the handler holds the pipes, so their ends are its own. */
+	close(0);
+	close(1);
+	for (size_t i = 0; i < NFORWARDED; i++)
+		signal(forwarded[i], forward);
+	for (;;) {
+		int st;
+		pid_t pid = wait(&st);
+
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;
+		if (pid == handler) {
+			status = st;
+			break;
+		}
+	}
+	if (write(report_fd, &status, sizeof(status)) != (ssize_t)sizeof(status))
+		_exit(1);
+	_exit(0); /* the kernel now kills what is left in the namespace */
+}
+
+int main(int argc, char **argv)
+{
+	int use_pidns = 1, i = 1, report[2], status, reported;
+	pid_t ppid = getppid(), child;
+
+	if (i < argc && strcmp(argv[i], "--no-pidns") == 0) {
+		use_pidns = 0;
+		i++;
+	}
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc) {
+		fprintf(stderr, "usage: umd-exec [--no-pidns] -- HANDLER [ARG...]\n");
+		return 2;
+	}
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die("prctl");
+	if (getppid() != ppid) /* the daemon died before the death signal was armed */
+		return 1;
+	if (!use_pidns || unshare(CLONE_NEWPID) < 0)
+		exec_handler(argv + i);
+
+	if (pipe2(report, O_CLOEXEC) < 0)
+		die("pipe");
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		close(report[0]);
+		reaper(argv + i, report[1]);
+	}
+	close(report[1]);
+	close(0);
+	close(1);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	if (read(report[0], &reported, sizeof(reported)) == (ssize_t)sizeof(reported))
+		mirror(reported);
+	mirror(status);
+	return 1;
+}
