@@ -19,7 +19,8 @@ export interface RequestOptions {
   onEvent?: (entry: LogEntry) => void;
 }
 
-export const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
+/** How long a client waits for any reply: `UMD_CLIENT_TIMEOUT_MS`, default 60 s. */
+export const DEFAULT_REPLY_TIMEOUT_MS = Number(process.env.UMD_CLIENT_TIMEOUT_MS) || 60_000;
 
 /**
  * One persistent connection to the daemon. Requests may overlap; replies

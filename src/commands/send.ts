@@ -19,7 +19,8 @@ export default class Send extends UmdCommand {
   ];
   static override args = {
     driver: Args.string({ description: 'Driver name, e.g. sample', required: true }),
-    input: Args.string({ description: "The request, in the driver's own input syntax" }),
+    // Standard input is read only with --stdin, never implicitly as oclif would.
+    input: Args.string({ description: "The request, in the driver's own input syntax", ignoreStdin: true }),
   };
   static override flags = {
     stdin: Flags.boolean({ summary: 'Read the input from standard input (like `echo 1024 > file`).' }),

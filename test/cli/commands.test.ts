@@ -20,7 +20,7 @@ test('load, send, list, info, log and unload, as a user types them', async (t) =
 
   const list = await umd(env, ['list']);
   t.is(list.code, 0);
-  t.regex(list.stdout, new RegExp(`^DRIVER +STATE +PID +REQUESTS +RESTARTS +FAILURES +LAST ERROR\\nsample +running +${pid} +2 +0 +0\\n$`));
+  t.regex(list.stdout, new RegExp(`^DRIVER +STATE +PID +REQUESTS +RESTARTS +FAILURES +LAST ERROR\\nbpfilter +unloaded +- +0 +0 +0\\nsample +running +${pid} +2 +0 +0\\n$`));
 
   const info = await umd(env, ['info', 'sample', '--json']);
   t.is(info.code, 0);
@@ -61,7 +61,7 @@ test('errors: exit 1 with one umd: line, or {"error": {code, message}} with --js
 
   const both = await umd(env, ['send', 'sample', '5', '--stdin']);
   t.is(both.code, 1);
-  t.is(both.stderr.split('\n')[0], 'umd: send to sample: give the input either as an argument or with --stdin');
+  t.is(both.stderr.split('\n')[0], 'umd: send to sample: expected the input once (an argument, --stdin, or field flags), got 2');
 });
 
 test('send loads an unloaded driver on demand and says so', async (t) => {

@@ -1,0 +1,118 @@
+import test from 'ava';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { UmdError } from '../../src/core/errors.js';
+import { StartLimit } from '../../src/core/start-limit.js';
+import { makeManager } from '../helpers/manager.js';
+import { alive, eventually, FIXTURES, processesUnder, SAMPLE_HANDLER } from '../helpers/runtime.js';
+
+const fixture = (name: string) => path.join(FIXTURES, name);
+
+test('1. a handler that never replies is killed at the deadline: ETIMEDOUT, and the next request gets a fresh one', async (t) => {
+  const { manager, logs } = await makeManager(t, 'hang', { handler: fixture('hang_after_first'), timeoutMs: 300 }, { killGraceMs: 200 });
+  const { pid } = await manager.load();
+  const error = await t.throwsAsync(manager.send('7'), { instanceOf: UmdError });
+  t.is(error?.code, 'ETIMEDOUT');
+  t.is(error?.message, `driver hang: handler sample_umh (pid ${pid}) did not answer within 300 ms`);
+  t.false(alive(pid as number));
+  t.true(logs.some((e) => e.message === `sample_umh pid ${pid} did not answer within 300 ms and was terminated (SIGTERM)`));
+  // The lock was released: a queued request and a later one both go on, each with its own fresh handler.
+  const [a, b] = await Promise.allSettled([manager.send('8'), manager.send('0', { timeoutMs: 300 })]);
+  t.is(a.status === 'rejected' && (a.reason as UmdError).code, 'ETIMEDOUT');
+  t.is(b.status === 'rejected' && (b.reason as UmdError).code, 'ETIMEDOUT');
+  t.is(manager.status.restarts, 2);
+});
+
+test('3. a short reply followed by exit is EFAULT', async (t) => {
+  const { manager } = await makeManager(t, 'short', { handler: fixture('short_reply') });
+  const { pid } = await manager.load();
+  const error = await t.throwsAsync(manager.send('9'), { instanceOf: UmdError });
+  t.is(error?.code, 'EFAULT');
+  t.is(error?.message, `read from handler sample_umh (pid ${pid}) failed after 100 of 131072 bytes: it closed its end of the pipe`);
+  t.is(manager.state, 'stopped');
+});
+
+test('5. a handler killed by a signal at start fails load naming the signal', async (t) => {
+  const { manager } = await makeManager(t, 'segv', { handler: fixture('segv_at_start') });
+  const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
+  t.is(error?.code, 'ECHILD');
+  t.regex(error?.message ?? '', /; the handler was killed by SIGSEGV$/);
+});
+
+test('7. a handler that ignores SIGTERM is gone after the grace, forcefully', async (t) => {
+  const { manager, logs } = await makeManager(t, 'stubborn', { handler: fixture('ignores_sigterm'), timeoutMs: 200 }, { killGraceMs: 150 });
+  const { pid } = await manager.load();
+  t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'ETIMEDOUT');
+  t.false(alive(pid as number));
+  t.true(logs.some((e) => e.message === `sample_umh pid ${pid} did not answer within 200 ms and was forcefully terminated (SIGKILL) after 150 ms`));
+});
+
+test('9. a private copy changed after load is refused at the next start: EBADMSG, never run', async (t) => {
+  const { manager, blobsDir } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER });
+  const { pid } = await manager.load();
+  const copy = path.join(blobsDir, 'sample', 'sample_umh');
+  process.kill(pid as number, 'SIGKILL');
+  await eventually(() => manager.state === 'stopped' && processesUnder(path.dirname(blobsDir)).length === 0);
+  chmodSync(copy, 0o700);
+  writeFileSync(copy, '#!/bin/sh\necho pwned\n');
+  const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
+  t.is(error?.code, 'EBADMSG');
+  t.regex(error?.message ?? '', /^private copy .*sample_umh of driver sample's blob has sha256 [0-9a-f]{64}, but driver.json says [0-9a-f]{64}; refusing to run it$/);
+});
+
+test('12. a handler that exits every 3 requests: every request succeeds or fails with a named error, restarts counted', async (t) => {
+  const { manager } = await makeManager(t, 'flaky', { handler: fixture('exits_every_3') });
+  const outcomes: string[] = [];
+  for (let i = 1; i <= 12; i++) {
+    try {
+      const sent = await manager.send(String(i));
+      t.deepEqual(sent.result, { bytes: String(i).length, offset: i });
+      outcomes.push('ok');
+    } catch (error) {
+      t.true(error instanceof UmdError && error.code === 'EFAULT', String(error));
+      outcomes.push((error as UmdError).code);
+    }
+  }
+  // post_start takes one of the three, so each handler serves two requests; the next one finds it
+  // gone (restart first) or going (EFAULT, then restart).
+  const ok = outcomes.filter((o) => o === 'ok').length;
+  t.true(ok >= 8, outcomes.join(' '));
+  t.is(manager.status.requests, ok);
+  t.is(manager.status.restarts, Math.ceil(ok / 2) - 1); // each handler serves exactly two
+});
+
+test('13. unload and timeouts kill the whole process group: no child of a forking handler survives', async (t) => {
+  const { manager, dir, logs } = await makeManager(t, 'forker', { handler: fixture('forks_children'), timeoutMs: 300 }, { killGraceMs: 100 });
+  await manager.load();
+  t.true(await eventually(() => logs.some((e) => /^forks_children: child \d+$/.test(e.message))));
+  t.is(processesUnder(dir).length >= 2, true);
+  t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'ETIMEDOUT');
+  t.true(await eventually(() => processesUnder(dir).length === 0));
+  await manager.load().catch(() => undefined);
+  await manager.send('0').catch(() => undefined);
+  await manager.unload();
+  t.true(await eventually(() => processesUnder(dir).length === 0));
+});
+
+test('14. the last stderr lines of a handler that exits at once are in the log, attributed to it', async (t) => {
+  const { manager, logs } = await makeManager(t, 'talker', { handler: fixture('stderr_then_exit') });
+  t.is((await t.throwsAsync(manager.load(), { instanceOf: UmdError }))?.code, 'ECHILD');
+  t.true(await eventually(() => logs.filter((e) => e.source === 'sample_umh' && e.driver === 'talker').length === 3));
+  t.deepEqual(
+    logs.filter((e) => e.source === 'sample_umh').map((e) => e.message),
+    ['Started stderr_then_exit', 'stderr_then_exit: last words 1', 'stderr_then_exit: last words 2'],
+  );
+});
+
+test('restart storms: a handler that dies at every start puts the driver in the failed state', async (t) => {
+  const { manager, blobsDir } = await makeManager(t, 'crashy', { handler: fixture('crash_mid_reply') }, { startLimit: new StartLimit(3, 60_000) });
+  await manager.load();
+  const codes: string[] = [];
+  for (let i = 0; i < 5; i++) codes.push(((await manager.send('1').catch((e: unknown) => e)) as UmdError).code);
+  t.deepEqual(codes, ['EFAULT', 'EFAULT', 'EFAULT', 'EAGAIN', 'EAGAIN']);
+  t.is(manager.state, 'failed');
+  t.is(manager.status.lastError?.message, 'driver crashy: handler sample_umh was started 3 times within 60 s and keeps dying; not restarting it');
+  await manager.unload();
+  t.is(manager.state, 'unloaded');
+  t.deepEqual(readdirSync(blobsDir), []);
+});
