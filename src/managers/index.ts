@@ -60,18 +60,20 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
 }
 
 /**
- * A manager module cannot import umd's UmdError, so what its parseInput
- * throws becomes one here: EINVAL, or the errno name in the error's `code`.
+ * A manager module cannot import umd's UmdError, so what its parseInput or
+ * encode throws becomes one here: EINVAL, or the error code in its `code`.
  */
 function withDriverErrors(hooks: AnyManagerHooks, driver: string): AnyManagerHooks {
   const wrapped = Object.create(hooks) as AnyManagerHooks;
-  wrapped.parseInput = (input) => {
+  const guard = <T>(fn: () => T): T => {
     try {
-      return hooks.parseInput(input) as unknown;
+      return fn();
     } catch (error) {
       throw toUmdError(error, 'EINVAL', `driver ${driver}`);
     }
   };
+  wrapped.parseInput = (input) => guard(() => hooks.parseInput(input) as unknown);
+  wrapped.encode = (request) => guard(() => hooks.encode(request));
   return wrapped;
 }
 
