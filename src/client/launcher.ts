@@ -34,7 +34,7 @@ function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
   const [command, ...args] = selfCommand();
   const errFd = openSync(paths.log, 'a', 0o600);
   try {
-    const child = spawn(command as string, [...args, 'daemon', 'run', '--if-absent'], {
+    const child = spawn(command ?? process.execPath, [...args, 'daemon', 'run', '--if-absent'], {
       detached: true,
       stdio: ['ignore', 'ignore', errFd],
       env: { ...process.env, UMD_RUNTIME_DIR: paths.dir },
@@ -48,7 +48,7 @@ function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
 
 /** Waits until a daemon answers on the socket, or the named deadline passes. */
 async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<DaemonConnection> {
-  let failed: string | null = null;
+  let failed = null as string | null;
   child.once('exit', (code, signal) => {
     if (code !== 0) failed = signal ? `was killed by ${signal}` : `exited with status ${code}`;
   });

@@ -1,4 +1,4 @@
-import { UmdError } from './errors.js';
+import type { UmdError } from './errors.js';
 
 const EXPIRED = Symbol('deadline expired');
 
@@ -9,7 +9,7 @@ const EXPIRED = Symbol('deadline expired');
 export async function withDeadline<T>(
   work: Promise<T>,
   ms: number,
-  onExpire: () => Promise<UmdError>,
+  onExpire: () => Promise<UmdError> | UmdError,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<typeof EXPIRED>((resolve) => {

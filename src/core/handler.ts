@@ -82,8 +82,8 @@ export class HandlerProcess {
     }
     const handler = new HandlerProcess(spec.name, child);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (text: string) => lines.push(text));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => lines.push(text));
     // 'close' comes after 'exit' and after stderr has ended: the last lines are in.
     child.once('close', () => {
       lines.flush();

@@ -341,15 +341,14 @@ export class DriverManager {
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
     this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
-    const postStart = this.hooks.postStart;
-    if (!postStart) return handler;
+    if (!this.hooks.postStart) return handler;
     const timeoutMs = this.#timeout();
     try {
       // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
       await withDeadline(
-        postStart((request) => this.#exchange(handler, request, timeoutMs)),
+        this.hooks.postStart((request) => this.#exchange(handler, request, timeoutMs)),
         timeoutMs + this.#opts.killGraceMs + 100,
-        async () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
+        () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
       );
       return handler;
     } catch (error) {

@@ -28,7 +28,7 @@ export function parseRequestFrame(text: string): { id: number; frame: RequestFra
   if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
     return { id: frameId, error: bad('"params" to be an object', params) };
   }
-  return { id: frameId, frame: { id: frameId, op: op as OpName, params: (params ?? {}) as RequestFrame['params'] } };
+  return { id: frameId, frame: { id: frameId, op: op as OpName, params: params ?? {} } };
 }
 
 /** Reads a required string parameter. */

@@ -11,7 +11,7 @@ test('16 clients x 2000 requests on one driver, with traffic on a second: every 
   const clients = await Promise.all(Array.from({ length: 16 }, connect));
   const perClient = 2000;
   const drive = async (c: number) => {
-    const client = clients[c]!;
+    const client = clients[c];
     let inOrder = 0;
     for (let i = 0; i < perClient; i++) {
       const offset = (c * 7919 + i * 104729) % 131072;

@@ -10,7 +10,7 @@ export interface DaemonFixture {
   client: DaemonConnection;
   runtimeDir: string;
   dir: string;
-  connect(): Promise<DaemonConnection>;
+  connect: () => Promise<DaemonConnection>;
 }
 
 /**
