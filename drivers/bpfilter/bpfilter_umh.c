@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "umd_pipe.h"
+
 #define CMD_HEALTH_CHECK 0
 #define IPT_SO_GET_INFO 64
 #define IPT_SO_GET_ENTRIES 65
@@ -42,40 +44,6 @@ struct bpfilter_reply {
 
 _Static_assert(sizeof(struct bpfilter_request) == 24, "the request is 24 bytes on the wire");
 _Static_assert(sizeof(struct bpfilter_reply) == 4, "the reply is 4 bytes on the wire");
-
-static int read_exact(int fd, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int32_t answer_get(const struct bpfilter_request *req)
 {
