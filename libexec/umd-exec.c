@@ -1,7 +1,10 @@
 /*
- * umd-exec: starts one umd handler so that it cannot outlive the daemon.
+ * umd-exec: starts one umd handler so that it cannot outlive the daemon and,
+ * when asked, so that it cannot hurt anything else.
  *
- *   umd-exec [--no-pidns] -- HANDLER [ARG...]
+ *   umd-exec [--no-pidns] [SANDBOX OPTIONS] -- HANDLER [ARG...]
+ *   umd-exec --probe          which protections this system grants
+ *   umd-exec --mkfifo PATH    make the FIFO a handler's /dev/kmsg will be
  *
  * The daemon spawns umd-exec (the "launcher") as the leader of a new process
  * group. The launcher asks the kernel to SIGKILL it when the daemon dies
@@ -22,6 +25,19 @@
  * Without the privilege to create a PID namespace (or with --no-pidns) the
  * launcher sets the death signal and execs the handler itself: the handler
  * still dies with the daemon, but children it forks may not.
+ *
+ * Sandbox options (any of them turns the sandbox on; see sandbox.h):
+ *   --sandbox              no_new_privs, no capabilities, exec through an fd
+ *   --user UID:GID         run as UID:GID with no supplementary groups (root)
+ *   --userns               first a user namespace mapping our own ids (not root)
+ *   --unshare net,ipc,mnt  new namespaces besides the PID one
+ *   --proc                 mount the PID namespace's own /proc (needs mnt)
+ *   --kmsg FIFO            bind FIFO over /dev/kmsg (needs mnt)
+ *   --rlimit as=N,nofile=N,cpu=N,core=N,fsize=N   ("inf": leave it)
+ *   --seccomp NAME,...|-   the allow-list, plus these names
+ * In the sandbox the PID namespace is not optional: if it cannot be made,
+ * the launch fails (exit 126, the reason on stderr) rather than run the
+ * handler with less than the daemon asked for.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,8 +52,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox.h"
+
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT };
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
+
+static struct sandbox sb;
 
 static void die(const char *what)
 {
@@ -45,19 +65,10 @@ static void die(const char *what)
 	_exit(127);
 }
 
-/* The handler starts with every signal at its default and none blocked. */
-static void reset_signals(void)
-{
-	sigset_t none;
-
-	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static void exec_handler(char **argv)
 {
+	if (sb.enabled)
+		sandbox_exec(&sb, argv);
 	reset_signals();
 	execv(argv[0], argv);
 	fprintf(stderr, "umd-exec: cannot execute %s: %s\n", argv[0], strerror(errno));
@@ -92,6 +103,8 @@ static void reaper(char **argv, int report_fd)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
+	if (sb.enabled)
+		sandbox_enter_pidns(&sb);
 	handler = fork();
 	if (handler < 0)
 		die("fork");
@@ -122,27 +135,53 @@ static void reaper(char **argv, int report_fd)
 	_exit(0); /* the kernel now kills what is left in the namespace */
 }
 
+static int usage(void)
+{
+	fprintf(stderr, "usage: umd-exec [--no-pidns] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
+			"       umd-exec --probe | --mkfifo PATH\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int use_pidns = 1, i = 1, report[2], status, reported;
 	pid_t ppid = getppid(), child;
 
-	if (i < argc && strcmp(argv[i], "--no-pidns") == 0) {
-		use_pidns = 0;
-		i++;
+	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
+		return sandbox_probe();
+	if (argc == 3 && strcmp(argv[1], "--mkfifo") == 0)
+		return sandbox_mkfifo(argv[2]);
+	for (; i < argc && strcmp(argv[i], "--") != 0; ) {
+		int used = strcmp(argv[i], "--no-pidns") == 0 ? (use_pidns = 0, 1) : sandbox_option(&sb, argv + i);
+
+		if (used <= 0) {
+			fprintf(stderr, "umd-exec: bad option or value: %s\n", argv[i]);
+			return usage();
+		}
+		i += used;
 	}
-	if (i < argc && strcmp(argv[i], "--") == 0)
+	if (i < argc)
 		i++;
-	if (i >= argc) {
-		fprintf(stderr, "usage: umd-exec [--no-pidns] -- HANDLER [ARG...]\n");
-		return 2;
-	}
+	if (i >= argc)
+		return usage();
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
 	if (getppid() != ppid) /* the daemon died before the death signal was armed */
 		return 1;
-	if (!use_pidns || unshare(CLONE_NEWPID) < 0)
+	if (sb.enabled) {
+		/* Opened while the blob's private directory is still reachable. */
+		sandbox_open_blob(&sb, argv[i]);
+		sandbox_enter(&sb, use_pidns);
+		/* Entering a user namespace may have cleared the death signal. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			die("prctl");
+		if (getppid() != ppid)
+			return 1;
+		if (!use_pidns)
+			exec_handler(argv + i);
+	} else if (!use_pidns || unshare(CLONE_NEWPID) < 0) {
 		exec_handler(argv + i);
+	}
 
 	if (pipe2(report, O_CLOEXEC) < 0)
 		die("pipe");

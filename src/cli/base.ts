@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
 import { driverSearchPath } from '../core/paths.js';
 import { connectDaemon } from '../client/launcher.js';
+import { printUmdError } from './print-error.js';
 import type { DaemonConnection } from '../client/connection.js';
 
 interface OclifError {
@@ -46,10 +47,7 @@ export abstract class UmdCommand extends Command {
     if (error instanceof UmdError) {
       process.exitCode = 1;
       if (this.jsonEnabled()) this.logJson({ error: error.toJSON() });
-      else {
-        process.stderr.write(`umd: ${error.message}\n`);
-        for (const hint of error.suggestions) process.stderr.write(`umd: hint: ${hint}\n`);
-      }
+      else printUmdError(error);
       return undefined;
     }
     if (error.oclif?.exit === 2) {

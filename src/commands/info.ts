@@ -1,5 +1,6 @@
 import { Args } from '@oclif/core';
 import { UmdCommand } from '../cli/base.js';
+import { describeSandbox } from '../core/sandbox-describe.js';
 import type { InfoResult } from '../protocol/messages.js';
 
 export default class Info extends UmdCommand {
@@ -19,7 +20,7 @@ export default class Info extends UmdCommand {
       ['package', info.packageDir],
       ['manifest', info.manifest],
       ['handler', info.handler],
-      ['sha256', `${info.sha256} (${digest})`],
+      ['sha256', `${info.sha256} (${digest}; the private copy is checked again before every start)`],
       ['manager', `${info.manager} (${info.managerName})`],
       ['handler name', info.handlerName],
       ['loader name', info.loaderName ?? '-'],
@@ -27,6 +28,7 @@ export default class Info extends UmdCommand {
       ['reply size', `${info.replySize} bytes`],
       ['timeout', `${info.timeoutMs} ms`],
       ['env', envLine(info.env)],
+      ...(info.sandbox.status === 'error' ? [['sandbox', `cannot tell: ${info.sandbox.error.message}`] as [string, string]] : describeSandbox(info.sandbox)),
       ['state', info.status.pid === null ? info.status.state : `${info.status.state} (pid ${info.status.pid})`],
     ];
     const width = Math.max(...fields.map(([k]) => k.length)) + 1;

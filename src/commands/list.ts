@@ -12,7 +12,7 @@ export default class List extends UmdCommand {
     const entries = await daemon.request('list', { searchPath: this.searchPath() });
     const rows = entries.map((e) => [
       e.name,
-      e.state,
+      e.sandbox === null || e.sandbox === 'on' ? e.state : `${e.state}!`,
       e.pid === null ? '-' : String(e.pid),
       String(e.requests),
       String(e.restarts),
@@ -20,6 +20,7 @@ export default class List extends UmdCommand {
       e.lastError ? `${e.lastError.code}: ${e.lastError.message}` : '',
     ]);
     this.log(table(['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'], rows));
+    if (entries.some((e) => e.sandbox !== null && e.sandbox !== 'on')) this.log('! = its handlers run without the full sandbox: see `umd info <driver>`');
     return entries;
   }
 }

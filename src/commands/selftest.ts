@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { randomInt } from 'node:crypto';
 import { UmdCommand } from '../cli/base.js';
-import { KSFT_EXIT, runSelftest, SELFTEST_DEFAULTS, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
-import { plainProgress, verdictLine } from '../selftest/reporter.js';
+import { daemonTarget, finishSelftest, runPlain, unreachable } from '../cli/selftest-run.js';
+import { runSelftest, SELFTEST_DEFAULTS, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
 import type { DaemonConnection } from '../client/connection.js';
 
 export default class Selftest extends UmdCommand {
@@ -20,29 +20,17 @@ export default class Selftest extends UmdCommand {
   async run(): Promise<SelftestResult> {
     const { flags } = await this.parse(Selftest);
     const options = { driver: flags.driver, iterations: flags.iterations, unloadEvery: flags['unload-every'], seed: flags.seed ?? randomInt(2 ** 31) };
+    const output = { json: this.jsonEnabled(), log: (line: string) => this.log(line) };
     let daemon: DaemonConnection;
     try {
       daemon = await this.daemon(flags);
     } catch (error) {
-      return this.#finish({ ...emptyResult(options), result: 'skip', error: { code: 'ECONNREFUSED', message: (error as Error).message } });
+      return finishSelftest(unreachable(options, error), output);
     }
-    const searchPath = this.searchPath();
-    const target: SelftestTarget = {
-      load: async (driver) => daemon.request('load', { driver, searchPath }),
-      send: async (driver, input) => daemon.request('send', { driver, input, searchPath }),
-      unload: async (driver) => daemon.request('unload', { driver }),
-    };
+    const target = daemonTarget(daemon, this.searchPath());
     const interactive = process.stdout.isTTY && !this.jsonEnabled();
-    const result = interactive ? await this.#runWithListr(target, options) : await this.#runPlain(target, options);
-    return this.#finish(result);
-  }
-
-  async #runPlain(target: SelftestTarget, options: Parameters<typeof runSelftest>[1]): Promise<SelftestResult> {
-    const line = plainProgress(options.iterations);
-    return runSelftest(target, options, (p) => {
-      const text = line(p);
-      if (text) this.log(text);
-    });
+    const result = interactive ? await this.#runWithListr(target, options) : await runPlain(target, options, output.log);
+    return finishSelftest(result, output);
   }
 
   async #runWithListr(target: SelftestTarget, options: Parameters<typeof runSelftest>[1]): Promise<SelftestResult> {
@@ -67,20 +55,4 @@ export default class Selftest extends UmdCommand {
     await list.run().catch(() => undefined);
     return result as SelftestResult;
   }
-
-  #finish(result: SelftestResult): SelftestResult {
-    process.exitCode = KSFT_EXIT[result.result];
-    if (!this.jsonEnabled()) {
-      if (result.result === 'fail' && result.error) {
-        process.stderr.write(`umd: selftest: iteration ${result.error.iteration}, offset ${result.error.offset}: ${result.error.code}: ${result.error.message}\n`);
-      }
-      if (result.result === 'skip' && result.error) process.stderr.write(`umd: selftest: ${result.error.code}: ${result.error.message}\n`);
-      this.log(verdictLine(result));
-    }
-    return result;
-  }
-}
-
-function emptyResult(options: { driver: string; iterations: number; seed: number }): SelftestResult {
-  return { result: 'skip', driver: options.driver, seed: options.seed, iterations: options.iterations, completed: 0, unloads: 0, reloads: 0, failures: 0, seconds: 0 };
 }

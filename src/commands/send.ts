@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { UmdCommand } from '../cli/base.js';
 import { splitFieldFlags } from '../cli/field-flags.js';
 import { UmdError } from '../core/errors.js';
-import { DEFAULT_REPLY_TIMEOUT_MS } from '../client/connection.js';
+import { describeSend, sendRequest } from '../cli/send-request.js';
 import type { SendResult } from '../protocol/messages.js';
 
 export default class Send extends UmdCommand {
@@ -40,17 +40,8 @@ export default class Send extends UmdCommand {
     }
     const input = hasFields ? JSON.stringify(fields) : flags.stdin ? await text(process.stdin) : (args.input as string);
     const daemon = await this.daemon(flags);
-    const result = await daemon.request(
-      'send',
-      { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) },
-      { timeoutMs: DEFAULT_REPLY_TIMEOUT_MS + (flags.timeout ?? 0) * 2 },
-    );
-    this.log(describe(result));
+    const result = await sendRequest(daemon, { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) });
+    this.log(describeSend(result));
     return result;
   }
-}
-
-function describe(sent: SendResult): string {
-  const how = sent.loadedOnDemand ? ' (loaded on demand)' : sent.started ? ' (handler restarted)' : '';
-  return `umd: ${sent.driver}: ${sent.summary}${how}`;
 }

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'ECONNREFUSED', // no daemon answers on the socket
   'EPROTO', // a malformed control-socket message
   'ECHILD', // the handler exited or was killed at start
+  'ENOTSUP', // the driver requires a sandbox protection this system cannot give
   'EIO', // anything else the system reported
 ] as const;
 

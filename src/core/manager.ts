@@ -4,10 +4,12 @@ import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
-import { handlerCommand, type LaunchOptions } from './launch.js';
+import type { LaunchOptions } from './launch.js';
 import { Lock } from './lock.js';
 import { silentLogger, type Logger, type LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
+import { SandboxSession } from './sandbox-session.js';
+import type { SandboxPlan } from './sandbox.js';
 import { StartLimit } from './start-limit.js';
 
 /**
@@ -32,7 +34,7 @@ export interface ManagerOptions {
   /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
   killGraceMs?: number;
   startLimit?: StartLimit;
-  /** How handlers are launched (PID namespace or not). */
+  /** How handlers are launched: PID namespace or not, sandbox or not (both default on). */
   launch?: LaunchOptions;
 }
 
@@ -85,6 +87,8 @@ export class DriverManager {
   #failed = false;
   #blobCopy: string | null = null;
   #handler: HandlerProcess | null = null;
+  /** This load's sandbox, set up at its first start. */
+  #sandbox: SandboxSession | null = null;
   #startsThisLoad = 0;
   #stats = { requests: 0, failures: 0, restarts: 0 };
   #lastError: UmdError | null = null;
@@ -128,6 +132,11 @@ export class DriverManager {
     };
   }
 
+  /** The sandbox the handlers of this load run in; null when not loaded. */
+  get sandbox(): SandboxPlan | null {
+    return this.#sandbox?.plan ?? null;
+  }
+
   /** Requests waiting for the lock, plus the one holding it. */
   get queued(): number {
     return this.#lock.waiting + (this.#lock.held ? 1 : 0);
@@ -157,6 +166,7 @@ export class DriverManager {
         this.#loaded = true;
         return { alreadyLoaded: false, pid: handler.pid };
       } catch (error) {
+        this.#closeSandbox();
         removeBlob(copy);
         this.#blobCopy = null;
         throw this.#remember(error);
@@ -177,6 +187,7 @@ export class DriverManager {
     await this.#shutdown('unload');
     this.#loaded = false;
     this.#failed = false;
+    this.#closeSandbox();
     if (this.#blobCopy) removeBlob(this.#blobCopy);
     this.#blobCopy = null;
     this.#log('info', `Unloaded ${this.hooks.handlerName}`);
@@ -329,9 +340,17 @@ export class DriverManager {
     const copy = this.#blobCopy as string;
     verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
     const handlerName = this.hooks.handlerName;
+    this.#sandbox ??= await SandboxSession.open({
+      driver: this.name,
+      handlerName,
+      manifest: this.#pkg.manifest,
+      launch: this.#opts.launch,
+      blobCopy: copy,
+      log: (level, message, source) => this.#log(level, message, source),
+    });
     const handler: HandlerProcess = await HandlerProcess.start({
       name: handlerName,
-      ...handlerCommand(copy, this.#opts.launch),
+      ...this.#sandbox.command(copy),
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onExit: (exit) => {
@@ -364,6 +383,11 @@ export class DriverManager {
       this.#log('error', failure.message);
       throw failure;
     }
+  }
+
+  #closeSandbox(): void {
+    this.#sandbox?.close();
+    this.#sandbox = null;
   }
 
   #startLimitError(): UmdError {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
+import { checkSandboxFields, type SandboxManifestFields } from './sandbox-manifest.js';
 
-/** driver.json, as documented in drivers/README.md. */
-export interface DriverManifest {
+/** driver.json, as documented in drivers/README.md (the sandbox fields: sandbox-manifest.ts). */
+export interface DriverManifest extends SandboxManifestFields {
   name: string;
   description?: string;
   /** The executable blob, relative to the package directory. */
@@ -67,6 +68,7 @@ export function parseManifest(text: string, file: string, dirName: string): Driv
       throw invalid(file, 'env', 'an object of strings', m.env);
     }
   }
+  checkSandboxFields(m, file);
   const handler = m.handler as string;
   if (path.isAbsolute(handler) || handler.split('/').includes('..')) {
     throw invalid(file, 'handler', 'a path inside the package', handler);

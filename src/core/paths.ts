@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embeddedFile, runningAsSea } from './embedded.js';
 import { UmdError } from './errors.js';
 
 type Env = Record<string, string | undefined>;
@@ -57,8 +58,9 @@ export function ensureRuntimeDir(dir: string): RuntimePaths {
   return runtimePaths(dir);
 }
 
-/** The `drivers/` folder shipped with umd. */
-export function builtinDriversDir(): string {
+/** The `drivers/` folder shipped with umd; inside the single executable, its extracted copy. */
+export function builtinDriversDir(env: Env = process.env): string {
+  if (runningAsSea()) return embeddedFile('drivers', ensureRuntimeDir(runtimeDir(env)).dir);
   return fileURLToPath(new URL('../../../drivers/', import.meta.url));
 }
 
@@ -68,5 +70,5 @@ export function driverSearchPath(env: Env = process.env): string[] {
     .split(':')
     .filter((dir) => dir.length > 0)
     .map((dir) => path.resolve(dir));
-  return [...extra, builtinDriversDir()];
+  return [...extra, builtinDriversDir(env)];
 }

@@ -4,7 +4,11 @@ import type { Logger } from '../core/log.js';
 import { DEFAULT_TIMEOUT_MS, DriverManager } from '../core/manager.js';
 import { findPackage, listPackages } from '../core/package.js';
 import { resolveManager } from '../managers/index.js';
-import type { InfoResult, ListEntry } from '../protocol/messages.js';
+import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
+import { toUmdError } from '../core/errors.js';
+import { requireLauncher } from '../core/launch.js';
+import { probeSandbox } from '../core/sandbox-probe.js';
+import { planSandbox } from '../core/sandbox.js';
 
 export interface RegistryOptions {
   blobsDir: string;
@@ -63,7 +67,7 @@ export class DriverRegistry {
   async list(searchPath?: string[]): Promise<ListEntry[]> {
     const entries = new Map<string, ListEntry>();
     for (const manager of await this.managers()) {
-      entries.set(manager.name, { ...manager.status, packageDir: manager.package.dir });
+      entries.set(manager.name, { ...manager.status, packageDir: manager.package.dir, sandbox: manager.sandbox?.status ?? null });
     }
     for (const found of listPackages(searchPath ?? this.#opts.defaultSearchPath)) {
       if (entries.has(found.name)) continue;
@@ -77,6 +81,7 @@ export class DriverRegistry {
         restarts: 0,
         lastError: broken ? found.error.toJSON() : null,
         packageDir: broken ? null : found.dir,
+        sandbox: null,
       });
     }
     return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -109,6 +114,7 @@ export class DriverRegistry {
       replySize: hooks.replySize,
       timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       env: pkg.manifest.env ?? {},
+      sandbox: await sandboxInfo(manager),
       status: manager.status,
     };
   }
@@ -116,5 +122,16 @@ export class DriverRegistry {
   /** Unloads every driver, killing every handler: the daemon's last act. */
   async closeAll(): Promise<void> {
     await Promise.allSettled((await this.managers()).map((m) => m.close()));
+  }
+}
+
+/** The loaded driver's sandbox, or the one its next load would set up. */
+async function sandboxInfo(manager: DriverManager): Promise<SandboxInfo> {
+  if (manager.sandbox) return manager.sandbox;
+  try {
+    const probe = await probeSandbox(requireLauncher());
+    return planSandbox({ driver: manager.name, manifest: manager.package.manifest, launch: {}, probe });
+  } catch (error) {
+    return { status: 'error', error: toUmdError(error, 'EIO', `driver ${manager.name}: sandbox`).toJSON() };
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importFile } from '../core/embedded.js';
 import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
 import { bpfilterManager } from './bpfilter.js';
@@ -50,7 +50,7 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
   const file = path.resolve(pkg.dir, name);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importFile(file)) as { default?: unknown };
   } catch (error) {
     throw new UmdError('ENOENT', `driver ${pkg.name}: cannot import manager module ${file}: ${(error as Error).message}`, {
       cause: error,

@@ -1,6 +1,7 @@
 import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
 import type { ErrorCode } from '../core/errors.js';
+import type { SandboxPlan } from '../core/sandbox.js';
 
 /** Every driver-facing request may carry the client's driver search path. */
 export interface DriverParams {
@@ -45,7 +46,12 @@ export interface SendResult {
 export interface ListEntry extends Omit<DriverStatus, 'state'> {
   state: DriverState | 'broken';
   packageDir: string | null;
+  /** The sandbox of a loaded driver's handlers (`on`, `partial`, `off`); null when not loaded. */
+  sandbox: SandboxPlan['status'] | null;
 }
+
+/** The sandbox `umd info` shows: the loaded driver's, or the one a load would set up; `error` when it could not be worked out. */
+export type SandboxInfo = SandboxPlan | { status: 'error'; error: { code: ErrorCode; message: string } };
 
 export interface InfoResult {
   driver: string;
@@ -64,6 +70,7 @@ export interface InfoResult {
   timeoutMs: number;
   /** The handler's whole environment, as driver.json's "env" declares it (empty when absent). */
   env: Record<string, string>;
+  sandbox: SandboxInfo;
   status: DriverStatus;
 }
 

@@ -1,0 +1,75 @@
+// Bundles the compiled CLI (dist/src, from tsc) into one CommonJS file,
+// dist/umd.cjs: the npm `bin` loads it (bin/run.js) and the single
+// executable is built from it (scripts/build-binary.mjs). Run after tsc and
+// `oclif manifest`: package.json and oclif.manifest.json go in with it.
+import { build } from 'esbuild';
+import { readFile, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = path.join(root, 'dist');
+const json = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
+
+const { name, version, description, type, oclif } = json('package.json');
+const manifest = json('oclif.manifest.json');
+if (manifest.version !== version) {
+  throw new Error(`oclif.manifest.json is for version ${manifest.version}, package.json says ${version}: run \`oclif manifest\``);
+}
+
+/**
+ * Each module's `import.meta.url` becomes the URL its file has in dist/, computed
+ * from the bundle's own place, so that `new URL('../../../drivers/', import.meta.url)`
+ * still finds the package's files.
+ */
+const importMetaUrl = {
+  name: 'import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => new Promise((resolve, reject) => {
+      readFile(args.path, 'utf8', (error, text) => {
+        if (error) return reject(error);
+        if (!text.includes('import.meta.url')) return resolve(undefined);
+        const relative = JSON.stringify(path.relative(dist, args.path));
+        const url = `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${relative})).href`;
+        resolve({ contents: text.replaceAll('import.meta.url', url), loader: 'js' });
+      });
+    }));
+  },
+};
+
+/**
+ * `import('node:crypto')` is kept by esbuild as a real dynamic import, which
+ * the single executable's main script cannot do (it has no ES module loader
+ * when it runs from its code cache): builtins imported that way are required
+ * from inside the bundle instead.
+ */
+const builtinImports = {
+  name: 'builtin-dynamic-imports',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
+const result = await build({
+  entryPoints: [path.join(dist, 'src/cli/bundled.js')],
+  outfile: path.join(dist, 'umd.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // oclif's TypeScript support for development, never used by a built CLI.
+  external: ['typescript'],
+  define: { UMD_BUNDLED: JSON.stringify({ pjson: { name, version, description, type, oclif }, manifest }) },
+  plugins: [importMetaUrl, builtinImports],
+  // oclif checks its own package.json's engines when it loads: inside a bundle
+  // that file is not there (the single executable warns), and node is known.
+  banner: { js: 'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";' },
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+const bytes = Object.values(result.metafile.outputs)[0].bytes;
+process.stdout.write(`umd: wrote dist/umd.cjs (${Math.round(bytes / 1024)} KiB)\n`);

@@ -1,0 +1,29 @@
+// Every command by its oclif id, as oclif's file loader finds them in
+// src/commands/: the "explicit" command index of the bundled CLI
+// (src/cli/bundled.ts). test/binary/bundle.test.ts checks that it misses none.
+import type { Command } from '@oclif/core';
+import DaemonRun from '../commands/daemon/run.js';
+import DaemonStart from '../commands/daemon/start.js';
+import DaemonStatus from '../commands/daemon/status.js';
+import DaemonStop from '../commands/daemon/stop.js';
+import Info from '../commands/info.js';
+import List from '../commands/list.js';
+import Load from '../commands/load.js';
+import Log from '../commands/log.js';
+import Selftest from '../commands/selftest.js';
+import Send from '../commands/send.js';
+import Unload from '../commands/unload.js';
+
+export const COMMANDS: Readonly<Record<string, Command.Class>> = {
+  info: Info,
+  list: List,
+  load: Load,
+  log: Log,
+  selftest: Selftest,
+  send: Send,
+  unload: Unload,
+  'daemon:run': DaemonRun,
+  'daemon:start': DaemonStart,
+  'daemon:status': DaemonStatus,
+  'daemon:stop': DaemonStop,
+};

@@ -1,0 +1,96 @@
+// Nothing here may import @oclif/core: avoiding it is the point.
+
+/**
+ * The invocations that run without oclif. Loading oclif takes longer than
+ * `umd send` itself (see bench/README.md, P3), and a daemon that never
+ * loads it is ~9 MB smaller. Only the plainest forms qualify: `umd send
+ * DRIVER INPUT` with no flags, `umd selftest` with no flags when stdout is
+ * not a terminal, and `daemon run --if-absent` exactly as the client's
+ * launcher spawns it. Anything else returns false and goes through oclif,
+ * so help, flags, --json, the interactive selftest and every error about
+ * usage stay oclif's.
+ */
+export async function runFastPath(argv: string[]): Promise<boolean> {
+  const plain = argv.every((arg) => !arg.startsWith('-'));
+  if (argv.length === 3 && argv[0] === 'send' && plain) {
+    await fastSend(argv[1], argv[2]);
+    return true;
+  }
+  if (argv.length === 1 && argv[0] === 'selftest' && !process.stdout.isTTY) {
+    await fastSelftest();
+    return true;
+  }
+  if (argv.length === 3 && argv[0] === 'daemon' && argv[1] === 'run' && argv[2] === '--if-absent') {
+    await fastDaemon();
+    return true;
+  }
+  return false;
+}
+
+/** `umd send DRIVER INPUT`, printing what the oclif command prints. */
+async function fastSend(driver: string, input: string): Promise<void> {
+  const [{ connectDaemon }, { driverSearchPath }, { UmdError }, { sendRequest, describeSend }, { printUmdError }] = await Promise.all([
+    import('../client/launcher.js'),
+    import('../core/paths.js'),
+    import('../core/errors.js'),
+    import('./send-request.js'),
+    import('./print-error.js'),
+  ]);
+  try {
+    const daemon = await connectDaemon();
+    try {
+      process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);
+    } finally {
+      daemon.close();
+    }
+  } catch (error) {
+    if (!(error instanceof UmdError)) throw error;
+    printUmdError(error);
+    process.exitCode = 1;
+  }
+}
+
+/** `umd selftest` with its defaults and plain output, as the oclif command runs it. */
+async function fastSelftest(): Promise<void> {
+  const [{ randomInt }, { connectDaemon }, { driverSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
+    import('node:crypto'),
+    import('../client/launcher.js'),
+    import('../core/paths.js'),
+    import('../selftest/run.js'),
+    import('./selftest-run.js'),
+  ]);
+  const options = { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) };
+  const output = { json: false, log: (line: string) => process.stdout.write(`${line}\n`) };
+  let daemon;
+  try {
+    daemon = await connectDaemon();
+  } catch (error) {
+    run.finishSelftest(run.unreachable(options, error), output);
+    return;
+  }
+  try {
+    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath()), options, output.log), output);
+  } finally {
+    daemon.close();
+  }
+}
+
+/** The daemon the client's launcher starts, in the runtime dir of UMD_RUNTIME_DIR. */
+async function fastDaemon(): Promise<void> {
+  const [{ runDaemon }, { runtimeDir }, { UmdError }, { printUmdError }] = await Promise.all([
+    import('./daemon-main.js'),
+    import('../core/paths.js'),
+    import('../core/errors.js'),
+    import('./print-error.js'),
+  ]);
+  try {
+    await runDaemon(runtimeDir(), {
+      ifAbsent: true,
+      onReady: (daemon) => process.stdout.write(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}\n`),
+    });
+  } catch (error) {
+    if (!(error instanceof UmdError)) throw error;
+    printUmdError(error);
+    process.exitCode = 1;
+  }
+}

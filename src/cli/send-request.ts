@@ -1,0 +1,26 @@
+import { DEFAULT_REPLY_TIMEOUT_MS, type DaemonConnection } from '../client/connection.js';
+import type { SendResult } from '../protocol/messages.js';
+
+export interface SendRequest {
+  driver: string;
+  input: string;
+  searchPath: string[];
+  /** The driver's reply deadline, in ms; the client waits a little longer. */
+  timeoutMs?: number;
+}
+
+/** One `send` through the daemon, shared by the oclif command and the fast path. */
+export async function sendRequest(daemon: DaemonConnection, request: SendRequest): Promise<SendResult> {
+  const { driver, input, searchPath, timeoutMs } = request;
+  return daemon.request(
+    'send',
+    { driver, input, searchPath, ...(timeoutMs ? { timeoutMs } : {}) },
+    { timeoutMs: DEFAULT_REPLY_TIMEOUT_MS + (timeoutMs ?? 0) * 2 },
+  );
+}
+
+/** `umd: sample: 4 bytes accepted (loaded on demand)` */
+export function describeSend(sent: SendResult): string {
+  const how = sent.loadedOnDemand ? ' (loaded on demand)' : sent.started ? ' (handler restarted)' : '';
+  return `umd: ${sent.driver}: ${sent.summary}${how}`;
+}

@@ -1,0 +1,182 @@
+import { userInfo } from 'node:os';
+import { UmdError } from './errors.js';
+import type { LaunchOptions } from './launch.js';
+import type { DriverManifest } from './package.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox-manifest.js';
+import { grants, type Mechanism, type SandboxProbe } from './sandbox-probe.js';
+import { resolveAccounts, type Account } from './sandbox-users.js';
+
+/** The protections that can be missing, by the names warnings, `umd info` and ENOTSUP use. */
+export const PROTECTIONS = [
+  'user',
+  'pid-namespace',
+  'network-namespace',
+  'ipc-namespace',
+  'mount-namespace',
+  'private-proc',
+  'private-kmsg',
+  'seccomp',
+] as const;
+export type Protection = (typeof PROTECTIONS)[number];
+
+export type Namespace = 'pid' | 'network' | 'ipc' | 'mount';
+
+/**
+ * The sandbox one driver's handlers get on this system: what driver.json
+ * asks for, minus what the system cannot give (each with its reason).
+ * `status` is `on` when nothing is missing, `partial` when something is,
+ * `off` when the sandbox is turned off.
+ */
+export interface SandboxPlan {
+  status: 'on' | 'partial' | 'off';
+  /** Who turned it off, when it is off. */
+  disabledBy: string | null;
+  /** driver.json's "requireSandbox": refuse to load rather than run with something missing. */
+  required: boolean;
+  user: Account;
+  group: Account;
+  /** The handler runs as `user`/`group`, not as the daemon's user. */
+  switchesUser: boolean;
+  /** Its namespaces are made inside a user namespace (a daemon that is not root). */
+  userNamespace: boolean;
+  namespaces: Namespace[];
+  privateProc: boolean;
+  privateKmsg: boolean;
+  /** Capabilities emptied, supplementary groups dropped (when switching user), no_new_privs set. */
+  noPrivileges: boolean;
+  /** The limits set; null ones are left as the daemon has them. */
+  limits: SandboxLimits | null;
+  /** The system call allow-list, or null without seccomp. */
+  seccomp: { allowed: string[]; extra: string[] } | null;
+  missing: Array<{ protection: Protection; reason: string }>;
+}
+
+export interface PlanInput {
+  driver: string;
+  manifest: DriverManifest;
+  launch: LaunchOptions;
+  probe: SandboxProbe;
+}
+
+const NAMESPACES: Array<[Namespace, Protection, Mechanism]> = [
+  ['pid', 'pid-namespace', 'pid'],
+  ['network', 'network-namespace', 'net'],
+  ['ipc', 'ipc-namespace', 'ipc'],
+  ['mount', 'mount-namespace', 'mnt'],
+];
+
+function daemonAccounts(uid: number): { user: Account; group: Account } {
+  const me = userInfo();
+  return { user: { name: me.username, id: uid }, group: { name: String(me.gid), id: me.gid } };
+}
+
+/** Why `mechanism` is not available, in words for a log line. */
+function reason(probe: SandboxProbe, mechanism: Mechanism): string {
+  const failure = probe.failures[mechanism] ?? 'not probed';
+  if (probe.uid !== 0 && !grants(probe, 'userns') && mechanism !== 'seccomp' && mechanism !== 'nnp') {
+    return `the daemon is not root and cannot create a user namespace (${probe.failures.userns ?? 'not probed'})`;
+  }
+  return `the system refused it (${failure})`;
+}
+
+function checkSyscalls(input: PlanInput): string[] {
+  const extra = input.manifest.syscalls ?? [];
+  const unknown = extra.filter((name) => !input.probe.knownSyscalls.has(name));
+  if (unknown.length > 0) {
+    throw new UmdError('EINVAL', `driver ${input.driver}: driver.json "syscalls" names ${unknown.join(', ')}, which ${input.probe.arch ?? 'this architecture'} does not have`, {
+      suggestions: ['Use the names of <sys/syscall.h> without SYS_, e.g. "socket", "clone"'],
+    });
+  }
+  return extra;
+}
+
+/**
+ * Works out the sandbox a driver's handlers get. Throws EINVAL for a user,
+ * group or system call that does not exist here; never for a protection the
+ * system lacks (that is `missing`, and ENOTSUP only when the driver requires it).
+ */
+export function planSandbox(input: PlanInput): SandboxPlan {
+  const { manifest, launch, probe } = input;
+  const root = probe.uid === 0;
+  const pidAllowed = launch.pidNamespace !== false;
+  const offBy = manifest.sandbox === false ? 'driver.json ("sandbox": false)' : launch.sandbox === false ? "the manager's launch options (sandbox: false)" : !grants(probe, 'nnp') ? `the system (no_new_privs: ${probe.failures.nnp ?? 'not probed'})` : null;
+  if (offBy !== null) {
+    return {
+      status: 'off',
+      disabledBy: offBy,
+      required: manifest.requireSandbox === true,
+      ...daemonAccounts(probe.uid),
+      switchesUser: false,
+      userNamespace: false,
+      namespaces: pidAllowed && grants(probe, 'pid') && root ? ['pid'] : [],
+      privateProc: false,
+      privateKmsg: false,
+      noPrivileges: false,
+      limits: null,
+      seccomp: null,
+      missing: [],
+    };
+  }
+  const extra = checkSyscalls(input);
+  const missing: SandboxPlan['missing'] = [];
+  const accounts = root ? resolveAccounts(input.driver, manifest.user, manifest.group) : daemonAccounts(probe.uid);
+  if (!root) {
+    const asked = manifest.user === undefined ? '' : ` (driver.json asks for ${manifest.user})`;
+    missing.push({ protection: 'user', reason: `the daemon runs as uid ${probe.uid}, not root, so the handler runs as the daemon's own user${asked}` });
+  }
+  const namespaces: Namespace[] = [];
+  for (const [ns, protection, mechanism] of NAMESPACES) {
+    if (ns === 'pid' && !pidAllowed) missing.push({ protection, reason: "turned off by the manager's launch options (pidNamespace: false)" });
+    else if (grants(probe, mechanism)) namespaces.push(ns);
+    else missing.push({ protection, reason: reason(probe, mechanism) });
+  }
+  const privateProc = namespaces.includes('pid') && namespaces.includes('mount') && grants(probe, 'proc');
+  if (!privateProc) {
+    const why = namespaces.includes('pid') && namespaces.includes('mount') ? reason(probe, 'proc') : 'it needs the PID and mount namespaces';
+    missing.push({ protection: 'private-proc', reason: why });
+  }
+  const privateKmsg = namespaces.includes('mount') && grants(probe, 'kmsg');
+  if (!privateKmsg) {
+    const why = namespaces.includes('mount') ? reason(probe, 'kmsg') : 'it needs the mount namespace';
+    missing.push({ protection: 'private-kmsg', reason: `${why}; the handler sees the host's /dev/kmsg` });
+  }
+  const seccomp = grants(probe, 'seccomp') && probe.arch !== null;
+  if (!seccomp) {
+    missing.push({ protection: 'seccomp', reason: probe.arch === null ? 'umd-exec has no filter for this architecture' : reason(probe, 'seccomp') });
+  }
+  return {
+    status: missing.length === 0 ? 'on' : 'partial',
+    disabledBy: null,
+    required: manifest.requireSandbox === true,
+    ...accounts,
+    switchesUser: root,
+    userNamespace: !root && namespaces.length > 0,
+    namespaces,
+    privateProc,
+    privateKmsg,
+    noPrivileges: true,
+    limits: { ...DEFAULT_LIMITS, ...manifest.limits },
+    seccomp: seccomp ? { allowed: [...new Set([...probe.defaultSyscalls, ...extra])], extra } : null,
+    missing,
+  };
+}
+
+/** ENOTSUP for a driver that requires the sandbox where it cannot be had in full. */
+export function requirementError(driver: string, plan: SandboxPlan): UmdError | null {
+  if (!plan.required || plan.status === 'on') return null;
+  const lacking = plan.status === 'off' ? `the sandbox is turned off by ${plan.disabledBy}` : `missing ${plan.missing.map((m) => `${m.protection} (${m.reason})`).join(', ')}`;
+  return new UmdError('ENOTSUP', `driver ${driver} requires the sandbox ("requireSandbox": true), but ${lacking}; refusing to load it`, {
+    suggestions: [
+      'Run the umd daemon as root, or allow user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)',
+      'See `umd info <driver>` for what this system lacks',
+    ],
+  });
+}
+
+/** The log line for each thing the handler runs without. */
+export function sandboxWarnings(driver: string, handlerName: string, plan: SandboxPlan): string[] {
+  if (plan.status === 'off') {
+    return [`driver ${driver}: handler ${handlerName} runs WITHOUT the sandbox, turned off by ${plan.disabledBy}: it runs as ${plan.user.name} with every privilege the daemon has`];
+  }
+  return plan.missing.map((m) => `driver ${driver}: handler ${handlerName} runs without ${m.protection}: ${m.reason}`);
+}
