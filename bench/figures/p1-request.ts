@@ -1,10 +1,10 @@
 import type { DaemonConnection } from '../../src/client/connection.js';
 import { BenchDaemon, baseline, SAMPLE_HANDLER, scratchDir } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
-import { atMost, figure, type Figure } from '../lib/report.js';
+import { atMost, figure, perRound, type Figure } from '../lib/report.js';
 import { msSince, summarize } from '../lib/stats.js';
 
-const PER_ROUND = 500;
+const PER_ROUND = 150;
 
 /** `count` sends on one persistent connection; mean µs per request (each reply checked by the sample manager). */
 export async function timeSends(client: DaemonConnection, driver: string, searchPath: string[], count: number): Promise<number> {
@@ -24,7 +24,7 @@ export async function p1(options: BenchOptions): Promise<Figure> {
     const client = await daemon.connect();
     try {
       await timeSends(client, 'sample', daemon.searchPath, 200); // load on demand, warm the JIT
-      for (let round = 0; round < options.rounds; round++) {
+      for (let round = 0; round < options.rounds * 3; round++) {
         const c = await baseline('rtt', [SAMPLE_HANDLER, String(PER_ROUND)]);
         cUs.push(Number(c.stdout) / 1000);
         umdUs.push(await timeSends(client, 'sample', daemon.searchPath, PER_ROUND));
@@ -38,5 +38,5 @@ export async function p1(options: BenchOptions): Promise<Figure> {
   const subject = { label: `${PER_ROUND} sequential \`send sample <offset>\` on one connection, mean per request`, unit: 'µs', summary: summarize(umdUs) };
   const base = { label: `bench/bin/rtt: ${PER_ROUND} round trips over a raw pipe pair to a persistent sample_umh, mean`, unit: 'µs', summary: summarize(cUs) };
   const ratio = subject.summary.median / base.summary.median;
-  return figure('P1', 'one request, persistent client, 4 B in / 128 KiB out', subject, base, ratio, atMost(ratio, 1.3));
+  return figure('P1', 'one request, persistent client, 4 B in / 128 KiB out', subject, base, ratio, atMost(ratio, 1.3), [perRound(umdUs, cUs)]);
 }

@@ -1,6 +1,6 @@
 import { BenchDaemon, baseline, mayAutostart, SAMPLE_HANDLER, scratchDir, stopAutostarted, umd, type Run } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
-import { atMost, figure, REPORT_ONLY, type Figure } from '../lib/report.js';
+import { atMost, figure, perRound, REPORT_ONLY, type Figure } from '../lib/report.js';
 import { summarize } from '../lib/stats.js';
 
 const ITERATIONS = 500;
@@ -30,10 +30,10 @@ export async function p2(options: BenchOptions): Promise<Figure[]> {
   const cCold: number[] = [];
   const daemon = await BenchDaemon.start(scratchDir('p2'));
   try {
-    checkSelftest(await umd(['selftest', '--seed', '1'], daemon.env));
+    checkSelftest(await umd(['selftest'], daemon.env));
     for (let round = 0; round < options.rounds; round++) {
       cWarm.push(await cSelftest());
-      warm.push(checkSelftest(await umd(['selftest', '--seed', String(round + 2)], daemon.env)));
+      warm.push(checkSelftest(await umd(['selftest'], daemon.env)));
     }
   } finally {
     await daemon.stop();
@@ -45,7 +45,7 @@ export async function p2(options: BenchOptions): Promise<Figure[]> {
     mayAutostart(dir, env);
     try {
       cCold.push(await cSelftest());
-      cold.push(checkSelftest(await umd(['selftest', '--seed', String(round + 100)], env)));
+      cold.push(checkSelftest(await umd(['selftest'], env)));
     } finally {
       await stopAutostarted(dir);
     }
@@ -58,7 +58,7 @@ export async function p2(options: BenchOptions): Promise<Figure[]> {
   const warmRatio = warmSubject.summary.median / warmBase.summary.median;
   const coldRatio = coldSubject.summary.median / coldBase.summary.median;
   return [
-    figure('P2w', '`umd selftest` (500 sends, 10 unloads), daemon warm', warmSubject, warmBase, warmRatio, atMost(warmRatio, 6)),
-    figure('P2c', '`umd selftest`, from cold (daemon autostart)', coldSubject, coldBase, coldRatio, REPORT_ONLY),
+    figure('P2w', '`umd selftest` (500 sends, 10 unloads), daemon warm', warmSubject, warmBase, warmRatio, atMost(warmRatio, 6), [perRound(warm, cWarm)]),
+    figure('P2c', '`umd selftest`, from cold (daemon autostart)', coldSubject, coldBase, coldRatio, REPORT_ONLY, [perRound(cold, cCold)]),
   ];
 }

@@ -1,10 +1,10 @@
 import type { DaemonConnection } from '../../src/client/connection.js';
 import { BenchDaemon, baseline, SAMPLE_HANDLER, scratchDir } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
-import { figure, REPORT_ONLY, type Figure } from '../lib/report.js';
+import { figure, perRound, REPORT_ONLY, type Figure } from '../lib/report.js';
 import { msSince, summarize } from '../lib/stats.js';
 
-const PER_ROUND = 20;
+const PER_ROUND = 10;
 
 /** `count` loads (timed) each followed by an unload (not timed); mean ms per load. */
 async function timeLoads(client: DaemonConnection, searchPath: string[], count: number): Promise<number> {
@@ -28,7 +28,7 @@ export async function p5(options: BenchOptions): Promise<Figure> {
     const client = await daemon.connect();
     try {
       await timeLoads(client, daemon.searchPath, 5);
-      for (let round = 0; round < options.rounds; round++) {
+      for (let round = 0; round < options.rounds * 2; round++) {
         forks.push(Number((await baseline('start', [SAMPLE_HANDLER, String(PER_ROUND)])).stdout) / 1e6);
         loads.push(await timeLoads(client, daemon.searchPath, PER_ROUND));
       }
@@ -41,5 +41,5 @@ export async function p5(options: BenchOptions): Promise<Figure> {
   const subject = { label: `${PER_ROUND} \`load sample\` requests on one connection (each then unloaded, untimed), mean`, unit: 'ms', summary: summarize(loads) };
   const base = { label: `bench/bin/start: fork+exec sample_umh + the post_start round trip, mean of ${PER_ROUND}`, unit: 'ms', summary: summarize(forks) };
   const ratio = subject.summary.median / base.summary.median;
-  return figure('P5', 'handler start (load, post_start included)', subject, base, ratio, REPORT_ONLY);
+  return figure('P5', 'handler start (load, post_start included)', subject, base, ratio, REPORT_ONLY, [perRound(loads, forks)]);
 }

@@ -1,4 +1,4 @@
-import type { Summary } from './stats.js';
+import { summarize, type Summary } from './stats.js';
 
 /** One measured quantity: its samples' summary and how to show it. */
 export interface Measured {
@@ -48,6 +48,16 @@ export function showMeasured(m: Measured): string {
   const s = m.summary;
   const spread = s.n > 1 ? ` [${number(s.min)}–${number(s.max)}]` : '';
   return `${number(s.median)}${spread} ${m.unit}`;
+}
+
+/**
+ * The ratio round by round (umd's sample over the baseline's of the same
+ * round): how steady the ratio is when the machine's speed drifts.
+ */
+export function perRound(subject: number[], baseline: number[]): string {
+  const ratios = subject.map((s, i) => s / (baseline[i] ?? Number.NaN));
+  const s = summarize(ratios);
+  return `per-round ratio: median ${number(s.median)}× [${number(s.min)}–${number(s.max)}×], IQR ${number(s.q1)}–${number(s.q3)}×`;
 }
 
 function mark(pass: boolean | null): string {

@@ -17,6 +17,8 @@ export async function runDaemon(
   runtimeDir: string,
   options: { ifAbsent?: boolean; onReady?: (daemon: Daemon) => void } = {},
 ): Promise<DaemonRunResult> {
+  // One runtime dir for the whole process, embedded drivers included.
+  process.env.UMD_RUNTIME_DIR = runtimeDir;
   let daemon: Daemon;
   try {
     daemon = await Daemon.start({ runtimeDir });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
 import { ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
 import { DaemonConnection } from './connection.js';
@@ -28,13 +29,24 @@ function noDaemon(paths: RuntimePaths, error: unknown): UmdError {
   });
 }
 
+/**
+ * Node flags for a daemon run by this node (not by a single executable,
+ * which takes no node flags): a young generation of 1 MB
+ * semi-spaces instead of up to 16 MB, so that the garbage every request
+ * leaves (the 64 KiB buffers each pipe read allocates) is collected within
+ * a few hundred requests instead of piling up to tens of MB of RSS
+ * (bench/README.md, P4b).
+ */
+export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
+
 /** Starts `umd daemon run` detached, its stderr going to the log file. */
 function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
   ensureRuntimeDir(paths.dir);
-  const [command, ...args] = selfCommand();
+  const [command = process.execPath, ...args] = selfCommand();
+  const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
   const errFd = openSync(paths.log, 'a', 0o600);
   try {
-    const child = spawn(command ?? process.execPath, [...args, 'daemon', 'run', '--if-absent'], {
+    const child = spawn(command, [...nodeFlags, ...args, 'daemon', 'run', '--if-absent'], {
       detached: true,
       stdio: ['ignore', 'ignore', errFd],
       env: { ...process.env, UMD_RUNTIME_DIR: paths.dir },

@@ -354,7 +354,8 @@ export class DriverManager {
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onExit: (exit) => {
-        if (this.#handler === handler) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
+        // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
+        if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
       },
     });
     this.#handler = handler;

@@ -34,7 +34,7 @@ export function describeSandbox(plan: SandboxPlan): Array<[string, string]> {
   const extras = [plan.privateProc ? 'private /proc' : '', plan.privateKmsg ? 'private /dev/kmsg' : ''].filter(Boolean);
   const namespaces = plan.namespaces.length === 0 ? 'none (the host\'s)' : plan.namespaces.join(' ') + (extras.length > 0 ? ` (${extras.join(', ')})` : '');
   const seccomp = plan.seccomp
-    ? `on: ${plan.seccomp.allowed.length} system calls allowed${plan.seccomp.extra.length > 0 ? ` (the default list + ${plan.seccomp.extra.join(', ')})` : ''}, any other kills the handler (SIGSYS)`
+    ? `on: ${plan.seccomp.allowed.length} system calls allowed${plan.seccomp.extra.length > 0 ? ` (the default list + ${plan.seccomp.extra.join(', ')})` : ''}, and isatty's ioctl and signals to itself; any other kills the handler (SIGSYS)`
     : 'off';
   return [
     ['sandbox', `${state}${plan.required ? ' (required by driver.json)' : ''}`],

@@ -47,6 +47,8 @@ export default {
 };
 `;
 
+const NODE_SYSCALLS = ['capget', 'clone', 'clone3', 'epoll_create1', 'epoll_ctl', 'epoll_pwait', 'epoll_pwait2', 'eventfd2', 'execve', 'getcwd', 'ioctl', 'pipe2', 'pkey_alloc', 'getsockname', 'getsockopt', 'sched_getaffinity', 'sysinfo', 'uname'];
+
 function writeIncPackage(dir: string): string {
   const pkg = path.join(dir, 'inc');
   mkdirSync(pkg, { recursive: true });
@@ -59,7 +61,10 @@ function writeIncPackage(dir: string): string {
     sha256: '0'.repeat(64),
     manager: './manager.mjs',
     timeoutMs: 4000,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin' },
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', NODE_OPTIONS: '--preserve-symlinks-main' },
+    // What Node needs beyond the sandbox's defaults (drivers/README.md, "Sandbox").
+    syscalls: NODE_SYSCALLS,
+    limits: { addressSpaceBytes: 1024 ** 3 },
   };
   writeFileSync(path.join(pkg, 'driver.json'), JSON.stringify(manifest));
   return pkg;

@@ -82,7 +82,7 @@ test('12. a handler that exits every 3 requests: every request succeeds or fails
 });
 
 test('13. unload and timeouts kill the whole process group: no child of a forking handler survives', async (t) => {
-  const { manager, dir, logs } = await makeManager(t, 'forker', { handler: fixture('forks_children'), timeoutMs: 300 }, { killGraceMs: 100 });
+  const { manager, dir, logs } = await makeManager(t, 'forker', { handler: fixture('forks_children'), timeoutMs: 300, extra: { syscalls: ['clone'] } }, { killGraceMs: 100 });
   await manager.load();
   t.true(await eventually(() => logs.some((e) => /^forks_children: child \d+$/.test(e.message))));
   t.is(processesUnder(dir).length >= 2, true);

@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { launcherPath } from '../../src/core/launch.js';
+import { parseProbe } from '../../src/core/sandbox-probe.js';
+import { planSandbox } from '../../src/core/sandbox.js';
 import { ROOT } from './runtime.js';
 
 /** The kernel patch thread, beside the repository as ../shared/reference/ (in CI too). */
@@ -19,13 +22,26 @@ function fileFromPatch(patch: string, name: string): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Why the kernel's handler cannot run here, or null when it can. */
+/** Does the default sandbox give handlers a /dev/kmsg of their own here? */
+function privateKmsg(): boolean {
+  const probe = parseProbe(execFileSync(launcherPath(), ['--probe'], { encoding: 'utf8' }));
+  const manifest = { name: 'kernel_sample', handler: 'sample_umh', sha256: '0'.repeat(64), manager: 'sample' };
+  return planSandbox({ driver: 'kernel_sample', manifest, launch: {}, probe }).privateKmsg;
+}
+
+/**
+ * Why the kernel's handler cannot run here, or null when it can. It opens
+ * /dev/kmsg for writing at start and crashes if it cannot: the sandbox gives
+ * it a /dev/kmsg of its own where it can make a mount namespace; elsewhere
+ * it needs the host's writable.
+ */
 export function kernelSampleUnavailable(): string | null {
   if (!existsSync(REFERENCE)) return `no kernel patch thread at ${REFERENCE}`;
+  if (privateKmsg()) return null;
   try {
     accessSync('/dev/kmsg', constants.W_OK);
   } catch {
-    return 'the kernel sample handler needs /dev/kmsg writable, and it is not here';
+    return 'the kernel sample handler needs a /dev/kmsg to write: the sandbox cannot give it one here (no mount namespace), and the host\'s is not writable';
   }
   return null;
 }

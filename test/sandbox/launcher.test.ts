@@ -1,0 +1,54 @@
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { launcherPath } from '../../src/core/launch.js';
+import { MECHANISMS } from '../../src/core/sandbox-probe.js';
+import { SAMPLE_HANDLER } from '../helpers/runtime.js';
+import { probe, root } from './support.js';
+
+// umd-exec on its own: what it reports, and that it never runs a handler
+// with less than it was asked for.
+
+function launch(args: string[]) {
+  const run = spawnSync(launcherPath(), [...args, '--', SAMPLE_HANDLER], { input: Buffer.alloc(0), env: {}, encoding: 'utf8' });
+  return { status: run.status, signal: run.signal, stderr: run.stderr };
+}
+
+test('--probe answers for every mechanism, names the architecture and lists the system calls', (t) => {
+  for (const mechanism of MECHANISMS) {
+    if (mechanism === 'userns' && root) continue; // only a daemon that is not root needs one
+    t.true(mechanism in probe.failures, mechanism);
+  }
+  t.is(probe.uid, process.getuid?.() ?? -1);
+  if (probe.arch !== null) {
+    t.true(probe.knownSyscalls.has('read') && probe.knownSyscalls.has('socket'));
+    t.true(probe.defaultSyscalls.includes('read') && probe.defaultSyscalls.includes('exit_group'));
+    t.false(probe.defaultSyscalls.some((name) => ['socket', 'clone', 'fork', 'kill', 'ptrace', 'execve'].includes(name)));
+  }
+});
+
+(probe.failures.mnt === null ? test : test.skip)('a sandbox option that cannot be applied fails the start (126) instead of being skipped', (t) => {
+  const run = launch([...(root ? [] : ['--userns']), '--unshare', 'mnt', '--kmsg', path.join('/nonexistent', 'kmsg')]);
+  t.is(run.status, 126);
+  t.is(run.stderr, "umd-exec: sandbox: bind the driver's log FIFO over /dev/kmsg: No such file or directory (ENOENT)\n");
+});
+
+(probe.failures.seccomp === null ? test : test.skip)('an unknown system call name fails the start (126), naming it', (t) => {
+  const run = launch([...(root ? [] : ['--userns']), '--seccomp', 'read,no_such_call']);
+  t.is(run.status, 126);
+  t.regex(run.stderr, /^umd-exec: unknown system call name 'no_such_call' \(architecture \w+\)\numd-exec: sandbox: install the seccomp filter: Invalid argument \(EINVAL\)\n$/);
+});
+
+test('bad options are a usage error (2), never a launch', (t) => {
+  t.is(launch(['--rlimit', 'memory=1']).status, 2);
+  t.is(launch(['--user', 'nobody']).status, 2);
+  t.is(launch(['--unshare', 'pid']).status, 2);
+  t.is(launch(['--frobnicate']).status, 2);
+});
+
+(probe.failures.seccomp === null ? test : test.skip)('the sample handler runs under the filter alone and answers', (t) => {
+  const run = spawnSync(launcherPath(), ['--no-pidns', '--seccomp', '-', '--', SAMPLE_HANDLER], { input: Buffer.alloc(4), env: {} });
+  t.is(run.status, 0);
+  t.is(run.stdout.length, 131072);
+  t.is(run.stdout[0], 1);
+});

@@ -1,0 +1,35 @@
+import type { ExecutionContext } from 'ava';
+import { launcherPath } from '../../src/core/launch.js';
+import type { LogEntry } from '../../src/core/log.js';
+import { probeSandbox } from '../../src/core/sandbox-probe.js';
+import { planSandbox, type Protection } from '../../src/core/sandbox.js';
+import { eventually } from '../helpers/runtime.js';
+
+/** What this system grants handlers, asked the way the daemon asks. */
+export const probe = await probeSandbox(launcherPath());
+
+/** The sandbox a driver with no sandbox fields gets here. */
+export const defaultPlan = planSandbox({
+  driver: 'any',
+  manifest: { name: 'any', handler: 'any', sha256: '0'.repeat(64), manager: 'sample' },
+  launch: {},
+  probe,
+});
+
+/** Does the default sandbox have `protection` on this system? */
+export function has(protection: Protection): boolean {
+  return !defaultPlan.missing.some((m) => m.protection === protection);
+}
+
+export const root = probe.uid === 0;
+
+/** Waits for the log line `message` from `source` (stderr lines arrive on their own pipe). */
+export async function logged(t: ExecutionContext, logs: LogEntry[], source: string, message: string): Promise<void> {
+  const found = await eventually(() => logs.some((e) => e.source === source && e.message === message));
+  t.true(found, `no log line ${JSON.stringify(message)} from ${source}; got:\n${logs.map((e) => `${e.source}: ${e.message}`).join('\n')}`);
+}
+
+/** The `status: ...` lines a sandbox_status handler reported about itself, without the prefix. */
+export function statusLines(logs: LogEntry[]): string[] {
+  return logs.filter((e) => e.source === 'sample_umh' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
+}
