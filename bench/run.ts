@@ -18,7 +18,8 @@ import { msSince } from './lib/stats.js';
 const FIGURES: Record<string, (options: BenchOptions) => Promise<Figure | Figure[]>> = { P1: p1, P2: p2, P3: p3, P4a: p4a, P4b: p4b, P5: p5 };
 
 const USAGE = `usage: node dist/bench/run.js [--json] [--only P1,P3,...] [--rounds N] [--requests N] [--budget SECONDS]
-  --rounds    rounds per figure, each one sample of umd and one of its baseline (default 7)
+  --rounds    rounds per figure, each one sample of umd and one of its baseline, side by side
+              (default 7; P1 runs 3×, P3, P4a and P5 2×, P2 from cold half as many)
   --requests  requests for P4b's growth check (default 100000)
   --budget    seconds P4b may spend on them before stopping short (default 60)`;
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  for (const name of ['rtt', 'selftest', 'start']) {
+  for (const name of ['rtt', 'relay', 'selftest', 'start']) {
     if (!existsSync(path.join(C_BIN, name))) throw new Error(`bench: ${path.join(C_BIN, name)} is missing; build the C baselines with \`make -C bench\``);
   }
   const only = values.only?.split(',') ?? Object.keys(FIGURES);

@@ -126,8 +126,10 @@ int sandbox_option(struct sandbox *sb, char **argv)
 
 	if (strcmp(opt, "--sandbox") == 0 || strcmp(opt, "--userns") == 0 || strcmp(opt, "--proc") == 0) {
 		sb->enabled = 1;
-		sb->userns |= opt[2] == 'u';
-		sb->proc |= opt[2] == 'p';
+		if (strcmp(opt, "--userns") == 0)
+			sb->userns = 1;
+		if (strcmp(opt, "--proc") == 0)
+			sb->proc = 1;
 		return 1;
 	}
 	if (strcmp(opt, "--user") && strcmp(opt, "--unshare") && strcmp(opt, "--kmsg") &&

@@ -11,7 +11,7 @@ export interface SessionOptions {
   handlerName: string;
   manifest: DriverManifest;
   launch: LaunchOptions;
-  /** The private, verified copy of the blob. */
+  /** The private, verified copy of the blob; the driver's /dev/kmsg FIFO goes beside it (`<copy>.kmsg`). */
   blobCopy: string;
   log: (level: LogLevel, message: string, source?: string) => void;
 }

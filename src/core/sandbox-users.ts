@@ -68,3 +68,9 @@ export function resolveAccounts(driver: string, user: string | number = 'nobody'
   }
   return { user: userAccount, group: groupAccount };
 }
+
+/** The daemon's own user and group (what a handler runs as when the daemon cannot switch), with names where known. */
+export function ownAccounts(uid: number, gid: number, userName: string, db: Databases = readDatabases()): { user: Account; group: Account } {
+  const group = find(entries(db.group), gid);
+  return { user: { name: userName, id: uid }, group: { name: group?.name ?? String(gid), id: gid } };
+}

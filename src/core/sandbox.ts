@@ -4,7 +4,7 @@ import type { LaunchOptions } from './launch.js';
 import type { DriverManifest } from './package.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox-manifest.js';
 import { grants, type Mechanism, type SandboxProbe } from './sandbox-probe.js';
-import { resolveAccounts, type Account } from './sandbox-users.js';
+import { ownAccounts, resolveAccounts, type Account } from './sandbox-users.js';
 
 /** The protections that can be missing, by the names warnings, `umd info` and ENOTSUP use. */
 export const PROTECTIONS = [
@@ -67,7 +67,7 @@ const NAMESPACES: Array<[Namespace, Protection, Mechanism]> = [
 
 function daemonAccounts(uid: number): { user: Account; group: Account } {
   const me = userInfo();
-  return { user: { name: me.username, id: uid }, group: { name: String(me.gid), id: me.gid } };
+  return ownAccounts(uid, me.gid, me.username);
 }
 
 /** Why `mechanism` is not available, in words for a log line. */
@@ -90,6 +90,14 @@ function checkSyscalls(input: PlanInput): string[] {
   return extra;
 }
 
+/** Who turned the sandbox off, or null. Without no_new_privs (Linux < 3.5) nothing of it can be had. */
+function disabledBy({ manifest, launch, probe }: PlanInput): string | null {
+  if (manifest.sandbox === false) return 'driver.json ("sandbox": false)';
+  if (launch.sandbox === false) return "the manager's launch options (sandbox: false)";
+  if (!grants(probe, 'nnp')) return `the system (no_new_privs: ${probe.failures.nnp ?? 'not probed'})`;
+  return null;
+}
+
 /**
  * Works out the sandbox a driver's handlers get. Throws EINVAL for a user,
  * group or system call that does not exist here; never for a protection the
@@ -99,7 +107,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
   const { manifest, launch, probe } = input;
   const root = probe.uid === 0;
   const pidAllowed = launch.pidNamespace !== false;
-  const offBy = manifest.sandbox === false ? 'driver.json ("sandbox": false)' : launch.sandbox === false ? "the manager's launch options (sandbox: false)" : !grants(probe, 'nnp') ? `the system (no_new_privs: ${probe.failures.nnp ?? 'not probed'})` : null;
+  const offBy = disabledBy(input);
   if (offBy !== null) {
     return {
       status: 'off',
