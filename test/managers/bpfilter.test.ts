@@ -12,7 +12,7 @@ import {
 import type { SendResult } from '../../src/protocol/messages.js';
 import { startDaemon } from '../helpers/daemon.js';
 import { makeManager } from '../helpers/manager.js';
-import { FIXTURES, processesUnder, ROOT } from '../helpers/runtime.js';
+import { FIXTURES, ROOT, strayProcesses } from '../helpers/runtime.js';
 
 const BPFILTER_HANDLER = path.join(ROOT, 'drivers/bpfilter/bpfilter_umh');
 const pid = process.pid;
@@ -118,7 +118,7 @@ test('the health check fails when the handler answers a non-zero status, leaving
     /^driver bpfilter: post_start health check of bpfilter_umh \(pid \d+\) failed: bpfilter: the health check answered status -22 \(EINVAL\), expected status 0$/,
   );
   t.is(manager.state, 'unloaded');
-  t.deepEqual(processesUnder(dir), []);
+  t.deepEqual(await strayProcesses(dir), []);
   t.deepEqual(readdirSync(blobsDir), []);
 });
 

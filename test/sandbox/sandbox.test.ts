@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { parseManifest } from '../../src/core/package.js';
 import { makeManager } from '../helpers/manager.js';
-import { eventually, FIXTURES, processesUnder, SAMPLE_HANDLER } from '../helpers/runtime.js';
+import { eventually, FIXTURES, processesUnder, SAMPLE_HANDLER, strayProcesses } from '../helpers/runtime.js';
 import { defaultPlan, has, logged, root, statusLines } from './support.js';
 
 const STATUS = path.join(FIXTURES, 'sandbox_status');
@@ -110,7 +110,7 @@ test('"requireSandbox": true refuses to load where a protection is missing: ENOT
   t.is(error?.code, 'ENOTSUP');
   t.regex(error?.message ?? '', /^driver strict requires the sandbox \("requireSandbox": true\), but missing (user \(.*\), )?pid-namespace \(turned off by the manager's launch options \(pidNamespace: false\)\), private-proc \(it needs the PID and mount namespaces\).*; refusing to load it$/);
   t.is(manager.state, 'unloaded');
-  t.deepEqual(processesUnder(dir), []);
+  t.deepEqual(await strayProcesses(dir), []);
   t.deepEqual(readdirSync(blobsDir), []);
   const off = await makeManager(t, 'strict', { handler: SAMPLE_HANDLER, extra: { requireSandbox: true } }, { launch: { sandbox: false } });
   t.is((await t.throwsAsync(off.manager.load(), { instanceOf: UmdError }))?.code, 'ENOTSUP');
@@ -166,5 +166,5 @@ test('the private copy is read-only (0555) in a 0700 directory, and a copy chang
   chmodSync(copy, 0o700);
   writeFileSync(copy, '#!/bin/sh\necho pwned\n');
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EBADMSG');
-  t.deepEqual(processesUnder(dir), []);
+  t.deepEqual(await strayProcesses(dir), []);
 });
