@@ -2,75 +2,20 @@ import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
 import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
+import { exchange } from './exchange.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
-import type { LaunchOptions } from './launch.js';
 import { Lock } from './lock.js';
-import { silentLogger, type Logger, type LogLevel } from './log.js';
+import { notLoadedError, onDemandFailedError, startLimitError } from './manager-errors.js';
+import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
+import { silentLogger, type LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
 import { SandboxSession } from './sandbox-session.js';
 import type { SandboxPlan } from './sandbox.js';
 import { StartLimit } from './start-limit.js';
 
-/**
- * - `unloaded`: the loader is not loaded; a send loads it on demand.
- * - `running`: loaded, and a handler is up.
- * - `stopped`: loaded, but no handler (it exited, or was shut down after an
- *   error); the next send starts one.
- * - `failed`: the handler kept dying at start; nothing restarts it until
- *   the driver is unloaded.
- */
-export type DriverState = 'unloaded' | 'running' | 'stopped' | 'failed';
-
-export const DEFAULT_TIMEOUT_MS = 5000;
-export const DEFAULT_KILL_GRACE_MS = 500;
-
-export interface ManagerOptions {
-  /** Where private blob copies go (a 0700 directory). */
-  blobsDir: string;
-  log?: Logger;
-  /** Request deadline when driver.json has no `timeoutMs`. */
-  timeoutMs?: number;
-  /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
-  killGraceMs?: number;
-  startLimit?: StartLimit;
-  /** How handlers are launched: PID namespace or not, sandbox or not (both default on). */
-  launch?: LaunchOptions;
-}
-
-export interface DriverStatus {
-  name: string;
-  state: DriverState;
-  pid: number | null;
-  /** Requests answered and checked. */
-  requests: number;
-  /** Requests that failed after being sent (pipe, deadline or reply check). */
-  failures: number;
-  /** Handler starts after the first one of each load. */
-  restarts: number;
-  lastError: { code: string; message: string } | null;
-}
-
-export interface SendOutcome<R = unknown> {
-  result: R;
-  /** The driver was not loaded and this request loaded it. */
-  loadedOnDemand: boolean;
-  /** This request started a new handler. */
-  started: boolean;
-  pid: number;
-}
-
-export interface LoadOutcome {
-  alreadyLoaded: boolean;
-  pid: number | null;
-}
-
-/** rmmod's answer for a driver that is not there: ENOENT, "not currently loaded". */
-export function notLoadedError(name: string): UmdError {
-  return new UmdError('ENOENT', `cannot unload driver ${name}: it is not currently loaded`, {
-    suggestions: ['Run `umd list` to see what is loaded'],
-  });
-}
+export * from './manager-types.js';
+export { notLoadedError } from './manager-errors.js';
 
 /**
  * The manager of one driver (the kernel's `struct umd_mgmt`): owns its
@@ -243,12 +188,7 @@ export class DriverManager {
   }
 
   #onDemandFailed(cause: unknown): UmdError {
-    const why = cause instanceof Error ? `: ${cause.message}` : '';
-    const error = new UmdError('ENOPROTOOPT', `driver ${this.name} is not loaded and loading it on demand failed${why}`, {
-      cause,
-      suggestions: [`Run \`umd load ${this.name}\` to see why, and \`umd log\` for the handler's words`],
-    });
-    return this.#remember(error);
+    return this.#remember(onDemandFailedError(this.name, cause));
   }
 
   async #sendRecvLocked(request: Buffer, timeoutMs: number | undefined, loadedOnDemand: boolean) {
@@ -304,28 +244,14 @@ export class DriverManager {
     }
   }
 
-  /** send_recv with a deadline: write all of the request, read exactly one reply. */
+  /** send_recv with this driver's reply size and deadline; see exchange(). */
   async #exchange(handler: HandlerProcess, request: Buffer, timeoutMs: number): Promise<Buffer> {
-    const io = handler
-      .write(request)
-      .then(() => handler.reader.read(this.hooks.replySize))
-      .then((reply) => {
-        if (handler.reader.unexpected > 0) {
-          throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${this.hooks.replySize}-byte reply`, {
-            suggestions: ['A handler must write exactly one reply per request; fix the handler'],
-          });
-        }
-        return reply;
-      });
-    return withDeadline(io, timeoutMs, async () => {
-      const end = await handler.terminate(this.#opts.killGraceMs);
-      const how = end.isForcefullyTerminated
-        ? `was forcefully terminated (SIGKILL) after ${this.#opts.killGraceMs} ms`
-        : 'was terminated (SIGTERM)';
-      this.#log('error', `${handler.name} pid ${handler.pid} did not answer within ${timeoutMs} ms and ${how}`);
-      return new UmdError('ETIMEDOUT', `driver ${this.name}: handler ${handler.name} (pid ${handler.pid}) did not answer within ${timeoutMs} ms`, {
-        suggestions: ['Raise "timeoutMs" in driver.json or pass --timeout, or fix the handler (see `umd log`)'],
-      });
+    return exchange(handler, request, {
+      driver: this.name,
+      replySize: this.hooks.replySize,
+      timeoutMs,
+      killGraceMs: this.#opts.killGraceMs,
+      onTimeout: (message) => this.#log('error', message),
     });
   }
 
@@ -392,12 +318,7 @@ export class DriverManager {
   }
 
   #startLimitError(): UmdError {
-    const limit = this.#opts.startLimit;
-    return new UmdError(
-      'EAGAIN',
-      `driver ${this.name}: handler ${this.hooks.handlerName} was started ${limit.burst} times within ${limit.intervalMs / 1000} s and keeps dying; not restarting it`,
-      { suggestions: [`Fix the handler (see \`umd log\`), then run \`umd unload ${this.name}\` and load it again`] },
-    );
+    return startLimitError(this.name, this.hooks.handlerName, this.#opts.startLimit);
   }
 
   /**

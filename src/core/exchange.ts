@@ -1,0 +1,42 @@
+import { withDeadline } from './deadline.js';
+import { UmdError } from './errors.js';
+import type { HandlerProcess } from './handler.js';
+
+export interface ExchangeOptions {
+  /** The driver, for messages. */
+  driver: string;
+  replySize: number;
+  timeoutMs: number;
+  /** How long SIGTERM gets before SIGKILL when the deadline passes. */
+  killGraceMs: number;
+  /** Where the termination is recorded. */
+  onTimeout: (message: string) => void;
+}
+
+/**
+ * send_recv with a deadline: write all of the request, read exactly one
+ * reply. Bytes past the reply fail it (EPROTO); a missed deadline
+ * terminates the handler and fails it with ETIMEDOUT.
+ */
+export async function exchange(handler: HandlerProcess, request: Buffer, options: ExchangeOptions): Promise<Buffer> {
+  const { replySize, timeoutMs, killGraceMs } = options;
+  const io = handler
+    .write(request)
+    .then(() => handler.reader.read(replySize))
+    .then((reply) => {
+      if (handler.reader.unexpected > 0) {
+        throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${replySize}-byte reply`, {
+          suggestions: ['A handler must write exactly one reply per request; fix the handler'],
+        });
+      }
+      return reply;
+    });
+  return withDeadline(io, timeoutMs, async () => {
+    const end = await handler.terminate(killGraceMs);
+    const how = end.isForcefullyTerminated ? `was forcefully terminated (SIGKILL) after ${killGraceMs} ms` : 'was terminated (SIGTERM)';
+    options.onTimeout(`${handler.name} pid ${handler.pid} did not answer within ${timeoutMs} ms and ${how}`);
+    return new UmdError('ETIMEDOUT', `driver ${options.driver}: handler ${handler.name} (pid ${handler.pid}) did not answer within ${timeoutMs} ms`, {
+      suggestions: ['Raise "timeoutMs" in driver.json or pass --timeout, or fix the handler (see `umd log`)'],
+    });
+  });
+}

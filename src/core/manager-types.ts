@@ -1,0 +1,56 @@
+import type { LaunchOptions } from './launch.js';
+import type { Logger } from './log.js';
+import type { StartLimit } from './start-limit.js';
+
+/**
+ * - `unloaded`: the loader is not loaded; a send loads it on demand.
+ * - `running`: loaded, and a handler is up.
+ * - `stopped`: loaded, but no handler (it exited, or was shut down after an
+ *   error); the next send starts one.
+ * - `failed`: the handler kept dying at start; nothing restarts it until
+ *   the driver is unloaded.
+ */
+export type DriverState = 'unloaded' | 'running' | 'stopped' | 'failed';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const DEFAULT_KILL_GRACE_MS = 500;
+
+export interface ManagerOptions {
+  /** Where private blob copies go (a 0700 directory). */
+  blobsDir: string;
+  log?: Logger;
+  /** Request deadline when driver.json has no `timeoutMs`. */
+  timeoutMs?: number;
+  /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
+  killGraceMs?: number;
+  startLimit?: StartLimit;
+  /** How handlers are launched: PID namespace or not, sandbox or not (both default on). */
+  launch?: LaunchOptions;
+}
+
+export interface DriverStatus {
+  name: string;
+  state: DriverState;
+  pid: number | null;
+  /** Requests answered and checked. */
+  requests: number;
+  /** Requests that failed after being sent (pipe, deadline or reply check). */
+  failures: number;
+  /** Handler starts after the first one of each load. */
+  restarts: number;
+  lastError: { code: string; message: string } | null;
+}
+
+export interface SendOutcome<R = unknown> {
+  result: R;
+  /** The driver was not loaded and this request loaded it. */
+  loadedOnDemand: boolean;
+  /** This request started a new handler. */
+  started: boolean;
+  pid: number;
+}
+
+export interface LoadOutcome {
+  alreadyLoaded: boolean;
+  pid: number | null;
+}
