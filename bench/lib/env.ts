@@ -45,7 +45,7 @@ export async function timeProcess(command: string, args: string[], env: Record<s
   return { ms, code, stdout, stderr };
 }
 
-/** Runs a process that must succeed; its stdout. */
+/** Runs a process that must exit 0, else throws with what it printed. */
 export async function mustRun(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const run = await timeProcess(command, args, env);
   if (run.code !== 0) {
