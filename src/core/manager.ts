@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
 import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
+import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
@@ -146,9 +147,12 @@ export class DriverManager {
     if (encoded.length !== this.hooks.requestSize) {
       throw new UmdError('EINVAL', `manager ${this.hooks.name} encoded ${encoded.length} bytes, expected ${this.hooks.requestSize}`);
     }
-    const outcome = await this.mgmtSendRecv(encoded, {
-      ...options,
-      check: (reply) => this.hooks.checkReply(reply, request, input),
+    const outcome = await this.#mgmtSendRecv(encoded, options.timeoutMs, (reply) => {
+      try {
+        return this.hooks.checkReply(reply, request, input);
+      } finally {
+        if (this.hooks.replyIsScratch) replyPool.give(reply);
+      }
     });
     this.#stats.requests++;
     return { result: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
@@ -159,10 +163,20 @@ export class DriverManager {
    * exited handler, exchange one request for one reply; on any failure the
    * handler is shut down, so the next request gets a fresh one.
    */
-  async mgmtSendRecv<R = Buffer>(
+  async mgmtSendRecv(
     request: Buffer,
-    options: { timeoutMs?: number; check?: (reply: Buffer) => R } = {},
-  ): Promise<{ reply: Buffer; result: R; loadedOnDemand: boolean; started: boolean; pid: number }> {
+    options: { timeoutMs?: number } = {},
+  ): Promise<{ reply: Buffer; loadedOnDemand: boolean; started: boolean; pid: number }> {
+    const outcome = await this.#mgmtSendRecv(request, options.timeoutMs, (reply) => reply);
+    return { reply: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
+  }
+
+  /** mgmt_send_recv with the reply checked (by `check`) before the lock is released. */
+  async #mgmtSendRecv<R>(
+    request: Buffer,
+    timeoutMs: number | undefined,
+    check: (reply: Buffer) => R,
+  ): Promise<{ result: R; loadedOnDemand: boolean; started: boolean; pid: number }> {
     await this.#lock.acquire();
     let loadedOnDemand = false;
     if (!this.#loaded) {
@@ -180,8 +194,8 @@ export class DriverManager {
       }
     }
     try {
-      const exchanged = await this.#sendRecvLocked(request, options.timeoutMs, loadedOnDemand);
-      return { ...exchanged, result: await this.#checkLocked(exchanged.reply, options.check) };
+      const { reply, ...exchanged } = await this.#sendRecvLocked(request, timeoutMs, loadedOnDemand);
+      return { ...exchanged, result: await this.#checkLocked(reply, check) };
     } finally {
       this.#lock.release();
     }
@@ -228,8 +242,7 @@ export class DriverManager {
    * further than the kernel here: a handler whose reply fails the check is
    * not trusted with the next request, and is shut down.
    */
-  async #checkLocked<R>(reply: Buffer, check: ((reply: Buffer) => R) | undefined): Promise<R> {
-    if (!check) return reply as R;
+  async #checkLocked<R>(reply: Buffer, check: (reply: Buffer) => R): Promise<R> {
     try {
       return check(reply);
     } catch (error) {
@@ -291,8 +304,14 @@ export class DriverManager {
     const timeoutMs = this.#timeout();
     try {
       // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
+      const replies: Buffer[] = [];
+      const send = async (request: Buffer) => {
+        const reply = await this.#exchange(handler, request, timeoutMs);
+        if (this.hooks.replyIsScratch) replies.push(reply);
+        return reply;
+      };
       await withDeadline(
-        this.hooks.postStart((request) => this.#exchange(handler, request, timeoutMs)),
+        this.hooks.postStart(send).finally(() => replies.forEach((reply) => replyPool.give(reply))),
         timeoutMs + this.#opts.killGraceMs + 100,
         () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
       );

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { replyPool } from './buffer-pool.js';
 import { UmdError } from './errors.js';
 
 interface PendingRead {
@@ -37,10 +38,14 @@ export class ExactReader {
     return this.#unexpected;
   }
 
-  /** Resolves with exactly `size` bytes, or rejects with EFAULT if the pipe ends first. */
+  /**
+   * Resolves with exactly `size` bytes, or rejects with EFAULT if the pipe
+   * ends first. The buffer comes from `replyPool`; whoever is done with it
+   * may give it back.
+   */
   async read(size: number): Promise<Buffer> {
     if (this.#pending) throw new Error('ExactReader: one read at a time');
-    const target = Buffer.allocUnsafe(size);
+    const target = replyPool.take(size);
     let filled = 0;
     while (this.#spare.length > 0 && filled < size) {
       const chunk = this.#spare.shift() as Buffer;

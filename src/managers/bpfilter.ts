@@ -103,6 +103,7 @@ export const bpfilterManager: ManagerHooks<BpfilterRequest, BpfilterResult> = {
   loaderName: 'bpfilter',
   requestSize: BPFILTER_REQUEST_SIZE,
   replySize: BPFILTER_REPLY_SIZE,
+  replyIsScratch: true,
   parseInput: parseBpfilterInput,
   encode: encodeBpfilterRequest,
   checkReply: (reply) => checkBpfilterReply(reply),

@@ -22,6 +22,12 @@ export interface ManagerHooks<Req = unknown, Result = unknown> {
   checkReply(reply: Buffer, request: Req, input: string): Result;
   /** Runs right after a handler starts, with the lock held; throwing shuts the handler down. */
   postStart?(send: (request: Buffer) => Promise<Buffer>): Promise<void>;
+  /**
+   * True when `checkReply` and `postStart` keep nothing of the reply buffers
+   * they are given (no views of them in the result), so umd may reuse each
+   * buffer for a later reply instead of allocating a fresh 128 KiB.
+   */
+  readonly replyIsScratch?: boolean;
   /** Says what a checked result means in the manager's own words, e.g. `status -92 (ENOPROTOOPT)`. */
   formatResult?(result: Result): string;
 }
