@@ -14,6 +14,9 @@
  *  - daemon dies (even by SIGKILL) -> launcher killed -> reaper killed ->
  *    the kernel kills every process in the namespace: no orphan survives,
  *    however many children the handler forked or whatever groups they made;
+ *  - daemon sends SIGUSR1 to the launcher -> the launcher SIGKILLs the
+ *    reaper (so the namespace), reaps it and exits "killed by SIGKILL":
+ *    umd's way to kill a handler without leaving the reaper to init;
  *  - daemon signals the process group -> the handler gets the signal
  *    directly; the launcher ignores SIGTERM/SIGINT/SIGHUP and the reaper
  *    forwards them inside the namespace;
@@ -88,6 +91,19 @@ static void mirror(int status)
 		_exit(128 + sig);
 	}
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+static pid_t reaper_pid;
+
+/*
+ * The launcher's SIGUSR1, from the daemon ("kill it now") or as the death
+ * signal: kill the reaper, which ends the whole namespace. The launcher then
+ * reaps it and exits, so nothing is left for init to reap.
+ */
+static void stop_reaper(int sig)
+{
+	(void)sig;
+	kill(reaper_pid, SIGKILL);
 }
 
 static void forward(int sig)
@@ -195,6 +211,10 @@ int main(int argc, char **argv)
 	close(report[1]);
 	close(0);
 	close(1);
+	reaper_pid = child;
+	signal(SIGUSR1, stop_reaper);
+	if (prctl(PR_SET_PDEATHSIG, SIGUSR1) < 0 || getppid() != ppid)
+		kill(child, SIGKILL);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);

@@ -10,6 +10,13 @@ export interface HandlerSpec {
   /** The executable to run: the private, verified copy of the blob. */
   command: string;
   args?: string[];
+  /**
+   * The command is umd-exec supervising the handler in a PID namespace: it
+   * is killed with SIGUSR1 to the launcher, which kills the namespace and
+   * reaps it, rather than SIGKILL to the group, which would leave the
+   * namespace's reaper to init as a zombie.
+   */
+  supervised?: boolean;
   /** The whole environment the handler gets; nothing is inherited. */
   env?: Record<string, string>;
   /** Each line the handler writes to stderr. */
@@ -47,9 +54,11 @@ export class HandlerProcess {
   readonly #exited: Promise<HandlerExit>;
   #exit: HandlerExit | null = null;
   #signalled = false;
+  readonly #supervised: boolean;
 
-  private constructor(name: string, child: ChildProcess) {
+  private constructor(name: string, child: ChildProcess, supervised: boolean) {
     this.name = name;
+    this.#supervised = supervised;
     this.#child = child;
     this.pid = child.pid as number;
     this.reader = new ExactReader(child.stdout!, `handler ${name} (pid ${this.pid})`);
@@ -80,7 +89,7 @@ export class HandlerProcess {
         cause: error,
       });
     }
-    const handler = new HandlerProcess(spec.name, child);
+    const handler = new HandlerProcess(spec.name, child, spec.supervised === true);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => lines.push(text));
@@ -120,19 +129,36 @@ export class HandlerProcess {
     return this.#signalled;
   }
 
-  /** Sends `signal` to the handler's whole process group. */
+  /** Sends `signal` to the handler's whole process group (SIGUSR1: to its launcher alone). */
   signal(signal: NodeJS.Signals): void {
     if (!this.#exit) this.#signalled = true;
     try {
-      process.kill(-this.pid, signal);
+      process.kill(signal === 'SIGUSR1' ? this.pid : -this.pid, signal);
     } catch {
       // The group is gone already.
     }
   }
 
-  /** Kills the group with SIGKILL, as the kernel's shutdown does, and waits until it is reaped. */
+  /**
+   * Kills the handler and everything it forked, as the kernel's shutdown
+   * does, without waiting: through its supervising launcher when it has
+   * one (falling back to SIGKILL to the group if the launcher does not end
+   * within a second), else with SIGKILL to the group.
+   */
+  killNow(): void {
+    if (!this.#supervised || this.#exit) {
+      this.signal('SIGKILL');
+      return;
+    }
+    this.signal('SIGUSR1');
+    const fallback = setTimeout(() => this.signal('SIGKILL'), 1000);
+    fallback.unref();
+    void this.#exited.then(() => clearTimeout(fallback));
+  }
+
+  /** killNow(), then waits until the handler is reaped. */
   async kill(): Promise<HandlerExit> {
-    this.signal('SIGKILL');
+    this.killNow();
     return this.#reap();
   }
 
@@ -140,7 +166,7 @@ export class HandlerProcess {
   async terminate(graceMs: number): Promise<TerminateResult> {
     this.signal('SIGTERM');
     if (await this.exitedWithin(graceMs)) {
-      this.signal('SIGKILL'); // children that ignored SIGTERM
+      if (!this.#supervised) this.signal('SIGKILL'); // children that ignored SIGTERM (a namespace ends with its launcher)
       return { isForcefullyTerminated: false, exit: await this.#reap() };
     }
     return { isForcefullyTerminated: true, exit: await this.kill() };

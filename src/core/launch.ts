@@ -69,9 +69,10 @@ export function handlerCommand(
   blob: string,
   options: LaunchOptions = {},
   sandbox: { plan: SandboxPlan; kmsg: string | null } | null = null,
-): { command: string; args: string[] } {
+): { command: string; args: string[]; supervised: boolean } {
   const launcher = requireLauncher();
   const pidns = options.pidNamespace === false || (sandbox && !sandbox.plan.namespaces.includes('pid')) ? ['--no-pidns'] : [];
   const confine = sandbox ? sandboxArgs(sandbox.plan, sandbox.kmsg) : [];
-  return { command: launcher, args: [...pidns, ...confine, '--', blob] };
+  // In a PID namespace the launcher stays as the handler's supervisor (see HandlerSpec.supervised).
+  return { command: launcher, args: [...pidns, ...confine, '--', blob], supervised: pidns.length === 0 };
 }

@@ -361,7 +361,7 @@ export class DriverManager {
 
   /** Kills the handler at once, then unloads: for daemon shutdown, never waits on a stuck request. */
   async close(): Promise<void> {
-    this.#handler?.signal('SIGKILL');
+    this.#handler?.killNow();
     await this.#lock.run(async () => {
       if (this.#loaded) await this.#unloadLocked();
     });

@@ -49,7 +49,7 @@ export class SandboxSession {
     return new SandboxSession(plan, o.launch, kmsg);
   }
 
-  command(blob: string): { command: string; args: string[] } {
+  command(blob: string): { command: string; args: string[]; supervised: boolean } {
     return handlerCommand(blob, this.#launch, { plan: this.plan, kmsg: this.#kmsg?.path ?? null });
   }
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { StartLimit } from '../../src/core/start-limit.js';
@@ -115,4 +115,16 @@ test('restart storms: a handler that dies at every start puts the driver in the 
   await manager.unload();
   t.is(manager.state, 'unloaded');
   t.deepEqual(readdirSync(blobsDir), []);
+});
+
+test('unload leaves no zombie: the launcher kills and reaps its PID namespace before it exits', async (t) => {
+  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER });
+  const { pid } = await manager.load();
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  t.is(children.length, 1, 'the launcher supervises one reaper');
+  const reaper = children[0] as number;
+  await manager.unload();
+  // Reaped means gone from /proc, not merely dead: a zombie would still have an entry.
+  t.true(await eventually(() => !existsSync(`/proc/${reaper}`)), `reaper ${reaper} left as a zombie`);
+  t.false(existsSync(`/proc/${pid as number}`));
 });
