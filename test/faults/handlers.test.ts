@@ -122,7 +122,7 @@ test('unload leaves no zombie: the launcher kills and reaps its PID namespace be
   const { pid } = await manager.load();
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   t.is(children.length, 1, 'the launcher supervises one reaper');
-  const reaper = children[0] as number;
+  const reaper = children[0];
   await manager.unload();
   // Reaped means gone from /proc, not merely dead: a zombie would still have an entry.
   t.true(await eventually(() => !existsSync(`/proc/${reaper}`)), `reaper ${reaper} left as a zombie`);
