@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import type { DaemonConnection } from '../client/connection.js';
 import { KSFT_EXIT, runSelftest, type SelftestOptions, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
 import { plainProgress, verdictLine } from '../selftest/reporter.js';
@@ -44,7 +45,12 @@ export function finishSelftest(result: SelftestResult, output: { json: boolean; 
       process.stderr.write(`umd: selftest: iteration ${result.error.iteration}, offset ${result.error.offset}: ${result.error.code}: ${result.error.message}\n`);
     }
     if (result.result === 'skip' && result.error) process.stderr.write(`umd: selftest: ${result.error.code}: ${result.error.message}\n`);
-    output.log(verdictLine(result));
+    output.log(paintVerdict(result.result, verdictLine(result)));
   }
   return result;
+}
+
+/** The verdict in green, red or yellow on a terminal; plain elsewhere. */
+function paintVerdict(verdict: SelftestResult['result'], line: string): string {
+  return verdict === 'pass' ? chalk.green(line) : verdict === 'fail' ? chalk.red(line) : chalk.yellow(line);
 }

@@ -1,3 +1,4 @@
+import chalk from 'chalk';
 import { UmdCommand } from '../cli/base.js';
 import { table } from '../cli/table.js';
 import type { ListEntry } from '../protocol/messages.js';
@@ -19,8 +20,18 @@ export default class List extends UmdCommand {
       String(e.failures),
       e.lastError ? `${e.lastError.code}: ${e.lastError.message}` : '',
     ]);
-    this.log(table(['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'], rows));
+    this.log(table(['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'], rows, paintState));
     if (entries.some((e) => e.sandbox !== null && e.sandbox !== 'on')) this.log('! = its handlers run without the full sandbox: see `umd info <driver>`');
     return entries;
   }
+}
+
+/** On a terminal: running green (yellow without the full sandbox), failed and broken red, errors red. */
+function paintState(col: number, value: string, text: string): string {
+  if (col === 6 && value !== '') return chalk.red(text);
+  if (col !== 1) return text;
+  if (value === 'running') return chalk.green(text);
+  if (value.endsWith('!') || value === 'stopped') return chalk.yellow(text);
+  if (value.startsWith('failed') || value.startsWith('broken')) return chalk.red(text);
+  return text;
 }
