@@ -128,3 +128,17 @@ test('unload leaves no zombie: the launcher kills and reaps its PID namespace be
   t.true(await eventually(() => !existsSync(`/proc/${reaper}`)), `reaper ${reaper} left as a zombie`);
   t.false(existsSync(`/proc/${pid as number}`));
 });
+
+test.serial('no pipe is left behind: restarts, timeouts and unloads close every descriptor they opened', async (t) => {
+  const { manager } = await makeManager(t, 'flaky', { handler: fixture('exits_every_3'), timeoutMs: 2000 });
+  const fds = () => readdirSync('/proc/self/fd').length;
+  await manager.load();
+  await manager.unload();
+  const before = fds();
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 6; i++) await manager.send(String(i + 1)).catch(() => undefined);
+    await manager.unload();
+  }
+  t.true(manager.status.restarts > 0);
+  t.true(await eventually(() => fds() === before), `descriptors: ${before} before, ${fds()} after`);
+});
