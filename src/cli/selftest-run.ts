@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import type { DaemonConnection } from '../client/connection.js';
-import { KSFT_EXIT, runSelftest, type SelftestOptions, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
+import { emptySelftestResult, KSFT_EXIT, runSelftest, type SelftestOptions, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
 import { plainProgress, verdictLine } from '../selftest/reporter.js';
 
 /** The selftest's target: the daemon, reached as `umd load`, `send` and `unload` reach it. */
@@ -23,18 +23,7 @@ export async function runPlain(target: SelftestTarget, options: SelftestOptions,
 
 /** The result when no daemon can be reached: a skip. */
 export function unreachable(options: SelftestOptions, error: unknown): SelftestResult {
-  return {
-    result: 'skip',
-    driver: options.driver,
-    seed: options.seed,
-    iterations: options.iterations,
-    completed: 0,
-    unloads: 0,
-    reloads: 0,
-    failures: 0,
-    seconds: 0,
-    error: { code: 'ECONNREFUSED', message: (error as Error).message },
-  };
+  return { ...emptySelftestResult(options, 'skip'), error: { code: 'ECONNREFUSED', message: (error as Error).message } };
 }
 
 /** Sets kselftest's exit status; unless `json`, prints why it failed or skipped, then the verdict line. */

@@ -47,6 +47,21 @@ export const KSFT_EXIT: Record<SelftestVerdict, number> = { pass: 0, fail: 1, sk
 
 export const SELFTEST_DEFAULTS = { driver: 'sample', iterations: 500, unloadEvery: 50 } as const;
 
+/** A result with nothing done yet. */
+export function emptySelftestResult(options: SelftestOptions, verdict: SelftestVerdict): SelftestResult {
+  return {
+    result: verdict,
+    driver: options.driver,
+    seed: options.seed,
+    iterations: options.iterations,
+    completed: 0,
+    unloads: 0,
+    reloads: 0,
+    failures: 0,
+    seconds: 0,
+  };
+}
+
 /**
  * The kernel's `umd_mgmt.sh`: load the driver (skip if that is impossible),
  * then `iterations` times send `(RANDOM % 128) * 1024`, unloading the driver
@@ -60,17 +75,7 @@ export async function runSelftest(
 ): Promise<SelftestResult> {
   const started = process.hrtime.bigint();
   const random = new BashRandom(options.seed);
-  const result: SelftestResult = {
-    result: 'pass',
-    driver: options.driver,
-    seed: options.seed,
-    iterations: options.iterations,
-    completed: 0,
-    unloads: 0,
-    reloads: 0,
-    failures: 0,
-    seconds: 0,
-  };
+  const result = emptySelftestResult(options, 'pass');
   const finish = (verdict: SelftestVerdict, error?: UmdError, where?: { iteration: number; offset: number }) => {
     result.result = verdict;
     if (error) result.error = { code: error.code, message: error.message, ...where };

@@ -1,20 +1,12 @@
 import test from 'ava';
-import path from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { cliEnv, umd } from '../helpers/cli.js';
-import { buildKernelSample, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
-import { makePackage } from '../helpers/packages.js';
-import { tempDir } from '../helpers/runtime.js';
+import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
 
 const unavailable = kernelSampleUnavailable();
 const maybe = unavailable ? test.skip : test;
 
 maybe("the kernel's own sample handler, compiled unchanged, runs as a umd handler and passes the selftest", async (t) => {
-  const dir = tempDir(t);
-  const build = path.join(dir, 'build');
-  mkdirSync(build);
-  const drivers = path.join(dir, 'drivers');
-  makePackage(drivers, 'kernel_sample', { handler: buildKernelSample(build), manager: 'sample' });
+  const drivers = kernelSamplePackage(t);
   const { env } = cliEnv(t, drivers);
   const run = await umd(env, ['selftest', '--driver', 'kernel_sample', '--iterations', '100', '--unload-every', '10', '--seed', '1', '--json']);
   t.is(run.code, 0, run.stderr);

@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ExecutionContext } from 'ava';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launcherPath } from '../../src/core/launch.js';
 import { parseProbe } from '../../src/core/sandbox-probe.js';
 import { planSandbox } from '../../src/core/sandbox.js';
-import { ROOT } from './runtime.js';
+import { makePackage } from './packages.js';
+import { ROOT, tempDir } from './runtime.js';
 
 /** The kernel patch thread, beside the repository as ../shared/reference/ (in CI too). */
 export const REFERENCE = path.join(ROOT, '../shared/reference/umd_mgmt-patchset-2023-03.txt');
@@ -54,4 +56,14 @@ export function buildKernelSample(dir: string): string {
   const binary = path.join(dir, 'sample_umh');
   execFileSync('cc', ['-O2', '-I', dir, '-o', binary, path.join(dir, 'sample_handler.c')]);
   return binary;
+}
+
+/** A driver directory holding `kernel_sample`: the kernel's handler, unchanged, under the sample manager. */
+export function kernelSamplePackage(t: ExecutionContext): string {
+  const dir = tempDir(t);
+  const build = path.join(dir, 'build');
+  mkdirSync(build);
+  const drivers = path.join(dir, 'drivers');
+  makePackage(drivers, 'kernel_sample', { handler: buildKernelSample(build), manager: 'sample' });
+  return drivers;
 }

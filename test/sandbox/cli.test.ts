@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, constants, mkdirSync, openSync, readSync } from 'node:fs';
+import { chownSync, closeSync, constants, openSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { cliEnv, umd, type CliResult } from '../helpers/cli.js';
-import { buildKernelSample, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
+import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
 import { makePackage } from '../helpers/packages.js';
 import { BIN, SAMPLE_HANDLER, strayProcesses, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, root } from './support.js';
@@ -37,11 +37,7 @@ const kernelUnavailable = kernelSampleUnavailable();
 (kernelUnavailable === null && has('private-kmsg') ? test : test.skip)(
   "the kernel's own sample handler runs in the default sandbox: its /dev/kmsg line lands in umd log, not in the host's kernel log",
   async (t) => {
-    const dir = tempDir(t);
-    const build = path.join(dir, 'build');
-    mkdirSync(build);
-    const drivers = path.join(dir, 'drivers');
-    makePackage(drivers, 'kernel_sample', { handler: buildKernelSample(build), manager: 'sample' });
+    const drivers = kernelSamplePackage(t);
     const { env } = cliEnv(t, drivers);
     const before = hostKmsgRecords('Started sample_umh');
     const sent = await umd(env, ['send', 'kernel_sample', '1024']);
