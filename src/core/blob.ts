@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
 import type { DriverPackage } from './package.js';
@@ -50,7 +50,21 @@ export function installBlob(pkg: DriverPackage, blobsDir: string): string {
   const copy = path.join(dir, path.basename(source));
   writeFileSync(copy, data, { mode: 0o500, flag: 'wx' });
   chmodSync(copy, 0o500);
+  checkRunnable(copy, pkg.name);
   return copy;
+}
+
+/** A copy on a `noexec` mount (some hosts mount /run so) fails access(X_OK): say so before the handler fails to start. */
+function checkRunnable(copy: string, driver: string): void {
+  try {
+    accessSync(copy, constants.X_OK);
+  } catch (error) {
+    removeBlob(copy);
+    throw new UmdError('EACCES', `cannot run driver ${driver}'s handler from ${path.dirname(copy)}: ${(error as Error).message} (a noexec mount?)`, {
+      cause: error,
+      suggestions: ['Point UMD_RUNTIME_DIR at a directory on a mount that allows programs, e.g. /var/lib/umd'],
+    });
+  }
 }
 
 /** Checks the private copy again before each start: it must still be what was verified. */

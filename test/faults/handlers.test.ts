@@ -1,10 +1,11 @@
 import test from 'ava';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { StartLimit } from '../../src/core/start-limit.js';
 import { makeManager } from '../helpers/manager.js';
-import { alive, eventually, FIXTURES, processesUnder, SAMPLE_HANDLER } from '../helpers/runtime.js';
+import { alive, eventually, FIXTURES, processesUnder, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 
@@ -141,4 +142,21 @@ test.serial('no pipe is left behind: restarts, timeouts and unloads close every 
   }
   t.true(manager.status.restarts > 0);
   t.true(await eventually(() => fds() === before), `descriptors: ${before} before, ${fds()} after`);
+});
+
+test('a runtime dir on a noexec mount is refused at load with EACCES and the fix (needs root to mount one)', async (t) => {
+  const mountPoint = path.join(tempDir(t), 'noexec');
+  mkdirSync(mountPoint);
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'noexec,mode=700', 'tmpfs', mountPoint], { stdio: 'ignore' });
+  } catch {
+    t.pass('cannot mount a tmpfs here (not root): nothing to check');
+    return;
+  }
+  t.teardown(() => execFileSync('umount', ['-l', mountPoint]));
+  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER }, { blobsDir: path.join(mountPoint, 'blobs') });
+  const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
+  t.is(error?.code, 'EACCES');
+  t.regex(error?.message ?? '', /^cannot run driver sample's handler from .*\/noexec\/blobs\/sample: .* \(a noexec mount\?\)$/);
+  t.deepEqual(readdirSync(path.join(mountPoint, 'blobs')), []);
 });
