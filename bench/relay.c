@@ -6,22 +6,14 @@
  * reply and answers with 4 bytes. Prints the mean nanoseconds per request.
  */
 #include "umh.h"
+#include "../drivers/include/umd_pipe.h"
 #include <sys/socket.h>
 
-static void read_exact(int fd, void *buf, size_t len)
+/* Reads exactly len bytes (the loop every umd handler uses), or dies. */
+static void must_read(int fd, void *buf, size_t len)
 {
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			die("read");
-		p += n;
-		len -= (size_t)n;
-	}
+	if (read_exact(fd, buf, len) < 0)
+		die("read");
 }
 
 static void relay(int sock, const char *handler)
@@ -74,7 +66,7 @@ int main(int argc, char **argv)
 			t0 = now_ns();
 		if (write(sv[0], &offset, sizeof(offset)) != sizeof(offset))
 			die("write");
-		read_exact(sv[0], &back, sizeof(back));
+		must_read(sv[0], &back, sizeof(back));
 	}
 	printf("%.0f\n", (double)(now_ns() - t0) / (double)n);
 	close(sv[0]);
