@@ -29,20 +29,26 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { UmdError }, { sendRequest, describeSend }, { printUmdError }] = await Promise.all([
+  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend }] = await Promise.all([
     import('../client/launcher.js'),
     import('../core/paths.js'),
-    import('../core/errors.js'),
     import('./send-request.js'),
-    import('./print-error.js'),
   ]);
-  try {
+  await reportingErrors(async () => {
     const daemon = await connectDaemon();
     try {
       process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);
     } finally {
       daemon.close();
     }
+  });
+}
+
+/** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with exit status 1. */
+async function reportingErrors(work: () => Promise<void>): Promise<void> {
+  const [{ UmdError }, { printUmdError }] = await Promise.all([import('../core/errors.js'), import('./print-error.js')]);
+  try {
+    await work();
   } catch (error) {
     if (!(error instanceof UmdError)) throw error;
     printUmdError(error);
@@ -77,20 +83,11 @@ async function fastSelftest(): Promise<void> {
 
 /** The daemon the client's launcher starts, in the runtime dir of UMD_RUNTIME_DIR. */
 async function fastDaemon(): Promise<void> {
-  const [{ runDaemon }, { runtimeDir }, { UmdError }, { printUmdError }] = await Promise.all([
-    import('./daemon-main.js'),
-    import('../core/paths.js'),
-    import('../core/errors.js'),
-    import('./print-error.js'),
-  ]);
-  try {
+  const [{ runDaemon }, { runtimeDir }] = await Promise.all([import('./daemon-main.js'), import('../core/paths.js')]);
+  await reportingErrors(async () => {
     await runDaemon(runtimeDir(), {
       ifAbsent: true,
       onReady: (daemon) => process.stdout.write(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}\n`),
     });
-  } catch (error) {
-    if (!(error instanceof UmdError)) throw error;
-    printUmdError(error);
-    process.exitCode = 1;
-  }
+  });
 }

@@ -6,14 +6,6 @@ export class Lock {
   #held = false;
   readonly #waiters: Array<() => void> = [];
 
-  get held(): boolean {
-    return this.#held;
-  }
-
-  get waiting(): number {
-    return this.#waiters.length;
-  }
-
   async acquire(): Promise<void> {
     if (!this.#held) {
       this.#held = true;

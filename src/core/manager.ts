@@ -83,11 +83,6 @@ export class DriverManager {
     return this.#sandbox?.plan ?? null;
   }
 
-  /** Requests waiting for the lock, plus the one holding it. */
-  get queued(): number {
-    return this.#lock.waiting + (this.#lock.held ? 1 : 0);
-  }
-
   #log(level: LogLevel, message: string, source = 'umd'): void {
     this.#opts.log({ level, driver: this.name, source, message });
   }

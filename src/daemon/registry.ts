@@ -46,7 +46,7 @@ export class DriverRegistry {
     return new DriverManager(pkg, hooks, { blobsDir: this.#opts.blobsDir, log: this.#opts.log });
   }
 
-  /** The manager of `name` if one exists and is loaded, without looking anything up. */
+  /** The manager of `name` if the daemon already has one, without looking anything up. */
   async existing(name: string): Promise<DriverManager | undefined> {
     return this.#managers.get(name)?.catch(() => undefined);
   }

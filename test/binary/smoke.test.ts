@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, strayProcesses, tempDir } from '../helpers/runtime.js';
+import { assertNoStrayProcesses, ROOT, strayProcesses, tempDir } from '../helpers/runtime.js';
 
 // dist/umd is built by `npm run build:binary`, which `npm test` runs before ava.
 const BINARY = path.join(ROOT, 'dist/umd');
@@ -43,8 +43,7 @@ function binaryEnv(t: ExecutionContext): { dir: string; runtime: string; env: Re
   const env = { UMD_RUNTIME_DIR: runtime, NO_COLOR: '1' };
   t.teardown(async () => {
     await run(BINARY, ['daemon', 'stop'], env);
-    const stray = await strayProcesses(dir);
-    if (stray.length > 0) throw new Error(`stray processes left: ${stray.join(', ')}`);
+    await assertNoStrayProcesses(dir);
   });
   return { dir, runtime, env };
 }

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { BIN, strayProcesses, tempDir } from './runtime.js';
+import { assertNoStrayProcesses, BIN, tempDir } from './runtime.js';
 
 export interface CliResult {
   code: number | null;
@@ -27,8 +27,7 @@ export function cliEnv(t: ExecutionContext, driverPath?: string): CliEnv {
   if (driverPath) env.UMD_DRIVER_PATH = driverPath;
   t.teardown(async () => {
     await umd(env, ['daemon', 'stop']);
-    const stray = await strayProcesses(dir);
-    if (stray.length > 0) throw new Error(`stray processes left: ${stray.join(', ')}`);
+    await assertNoStrayProcesses(dir);
   });
   return { runtimeDir, ...(driverPath ? { driverPath } : {}), env };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DaemonConnection } from '../../src/client/connection.js';
 import { builtinDriversDir } from '../../src/core/paths.js';
 import { Daemon } from '../../src/daemon/server.js';
-import { strayProcesses, tempDir } from './runtime.js';
+import { assertNoStrayProcesses, tempDir } from './runtime.js';
 
 export interface DaemonFixture {
   daemon: Daemon;
@@ -32,8 +32,7 @@ export async function startDaemon(t: ExecutionContext, driverDirs: string[] = []
   t.teardown(async () => {
     for (const connection of connections) connection.close();
     await daemon.shutdown('test over');
-    const stray = await strayProcesses(dir);
-    if (stray.length > 0) throw new Error(`stray handler processes left: ${stray.join(', ')}`);
+    await assertNoStrayProcesses(dir);
   });
   return { daemon, client, runtimeDir, dir, connect };
 }

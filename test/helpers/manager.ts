@@ -5,7 +5,7 @@ import { DriverManager, type ManagerOptions } from '../../src/core/manager.js';
 import { findPackage } from '../../src/core/package.js';
 import { resolveManager } from '../../src/managers/index.js';
 import { makePackage, type PackageSpec } from './packages.js';
-import { strayProcesses, tempDir } from './runtime.js';
+import { assertNoStrayProcesses, tempDir } from './runtime.js';
 
 export interface ManagerFixture {
   manager: DriverManager;
@@ -37,8 +37,7 @@ export async function makeManager(
   });
   t.teardown(async () => {
     await manager.close();
-    const stray = await strayProcesses(dir);
-    if (stray.length > 0) throw new Error(`stray handler processes left: ${stray.join(', ')}`);
+    await assertNoStrayProcesses(dir);
   });
   return { manager, logs, dir, blobsDir };
 }

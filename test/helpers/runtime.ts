@@ -48,6 +48,12 @@ export async function strayProcesses(dir: string, waitMs = 2000): Promise<number
   return pids;
 }
 
+/** For teardowns: throws (failing the test) when processes started under `dir` outlive it. */
+export async function assertNoStrayProcesses(dir: string): Promise<void> {
+  const stray = await strayProcesses(dir);
+  if (stray.length > 0) throw new Error(`stray processes left: ${stray.join(', ')}`);
+}
+
 /** Is `pid` alive (and not a zombie)? */
 export function alive(pid: number): boolean {
   try {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { cliEnv, umd, type CliResult } from '../helpers/cli.js';
 import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
 import { makePackage } from '../helpers/packages.js';
-import { BIN, SAMPLE_HANDLER, strayProcesses, tempDir } from '../helpers/runtime.js';
+import { assertNoStrayProcesses, BIN, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, root } from './support.js';
 
 /** How many records of the host's kernel log contain `text`, or null when it cannot be read. */
@@ -115,8 +115,7 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   const env = { UMD_RUNTIME_DIR: path.join(dir, 'run'), HOME: dir, NO_COLOR: '1' };
   t.teardown(async () => {
     await asNobody(env, ['daemon', 'stop']);
-    const stray = await strayProcesses(dir);
-    if (stray.length > 0) throw new Error(`stray processes left: ${stray.join(', ')}`);
+    await assertNoStrayProcesses(dir);
   });
   return { env, dir };
 }
