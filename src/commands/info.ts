@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { UmdCommand } from '../cli/base.js';
-import { describeSandbox } from '../core/sandbox-describe.js';
+import { describeSandbox } from '../sandbox/describe.js';
 import type { InfoResult } from '../protocol/messages.js';
 
 export default class Info extends UmdCommand {

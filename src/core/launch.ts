@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { embeddedFile, runningAsSea } from './embedded.js';
 import { UmdError } from './errors.js';
 import { ensureRuntimeDir, runtimeDir } from './paths.js';
-import type { SandboxLimits } from './sandbox-manifest.js';
-import type { SandboxPlan } from './sandbox.js';
+import type { SandboxLimits } from '../sandbox/manifest.js';
+import type { SandboxPlan } from '../sandbox/plan.js';
 
 export interface LaunchOptions {
   /** Put the handler in a PID namespace of its own when the system allows it (default true). */

@@ -11,8 +11,8 @@ import { notLoadedError, onDemandFailedError, startLimitError } from './manager-
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
 import { silentLogger, type LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
-import { SandboxSession } from './sandbox-session.js';
-import type { SandboxPlan } from './sandbox.js';
+import { SandboxSession } from '../sandbox/session.js';
+import type { SandboxPlan } from '../sandbox/plan.js';
 import { StartLimit } from './start-limit.js';
 
 export * from './manager-types.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
-import { checkSandboxFields, type SandboxManifestFields } from './sandbox-manifest.js';
+import { checkSandboxFields, type SandboxManifestFields } from '../sandbox/manifest.js';
 
 /** driver.json, as documented in drivers/README.md (the sandbox fields: sandbox-manifest.ts). */
 export interface DriverManifest extends SandboxManifestFields {

@@ -7,8 +7,8 @@ import { resolveManager } from '../managers/index.js';
 import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
 import { toUmdError } from '../core/errors.js';
 import { requireLauncher } from '../core/launch.js';
-import { probeSandbox } from '../core/sandbox-probe.js';
-import { planSandbox } from '../core/sandbox.js';
+import { probeSandbox } from '../sandbox/probe.js';
+import { planSandbox } from '../sandbox/plan.js';
 
 export interface RegistryOptions {
   blobsDir: string;

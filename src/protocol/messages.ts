@@ -1,7 +1,7 @@
 import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
 import type { ErrorCode } from '../core/errors.js';
-import type { SandboxPlan } from '../core/sandbox.js';
+import type { SandboxPlan } from '../sandbox/plan.js';
 
 /** Every driver-facing request may carry the client's driver search path. */
 export interface DriverParams {

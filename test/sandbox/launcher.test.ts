@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { launcherPath } from '../../src/core/launch.js';
-import { MECHANISMS } from '../../src/core/sandbox-probe.js';
+import { MECHANISMS } from '../../src/sandbox/probe.js';
 import { SAMPLE_HANDLER } from '../helpers/runtime.js';
 import { probe, root } from './support.js';
 

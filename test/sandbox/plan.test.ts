@@ -1,7 +1,7 @@
 import test from 'ava';
 import { sandboxArgs } from '../../src/core/launch.js';
-import { parseProbe } from '../../src/core/sandbox-probe.js';
-import { planSandbox, requirementError, sandboxWarnings } from '../../src/core/sandbox.js';
+import { parseProbe } from '../../src/sandbox/probe.js';
+import { planSandbox, requirementError, sandboxWarnings } from '../../src/sandbox/plan.js';
 
 // The planner on what other systems answer to `umd-exec --probe`: systems
 // this test cannot be run on (no user namespaces, no seccomp), so it reads

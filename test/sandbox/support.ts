@@ -1,8 +1,8 @@
 import type { ExecutionContext } from 'ava';
 import { launcherPath } from '../../src/core/launch.js';
 import type { LogEntry } from '../../src/core/log.js';
-import { probeSandbox } from '../../src/core/sandbox-probe.js';
-import { planSandbox, type Protection } from '../../src/core/sandbox.js';
+import { probeSandbox } from '../../src/sandbox/probe.js';
+import { planSandbox, type Protection } from '../../src/sandbox/plan.js';
 import { eventually } from '../helpers/runtime.js';
 
 /** What this system grants handlers, asked the way the daemon asks. */

@@ -1,5 +1,5 @@
-import type { SandboxLimits } from './sandbox-manifest.js';
-import type { SandboxPlan } from './sandbox.js';
+import type { SandboxLimits } from './manifest.js';
+import type { SandboxPlan } from './plan.js';
 
 const MiB = 1024 * 1024;
 

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
-import { UmdError } from './errors.js';
-import type { LaunchOptions } from './launch.js';
-import type { DriverManifest } from './package.js';
-import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox-manifest.js';
-import { grants, type Mechanism, type SandboxProbe } from './sandbox-probe.js';
-import { ownAccounts, resolveAccounts, type Account } from './sandbox-users.js';
+import { UmdError } from '../core/errors.js';
+import type { LaunchOptions } from '../core/launch.js';
+import type { DriverManifest } from '../core/package.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from './manifest.js';
+import { grants, type Mechanism, type SandboxProbe } from './probe.js';
+import { ownAccounts, resolveAccounts, type Account } from './users.js';
 
 /** The protections that can be missing, by the names warnings, `umd info` and ENOTSUP use. */
 export const PROTECTIONS = [

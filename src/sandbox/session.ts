@@ -1,10 +1,10 @@
 import { chmodSync } from 'node:fs';
-import { handlerCommand, requireLauncher, type LaunchOptions } from './launch.js';
-import type { LogLevel } from './log.js';
-import type { DriverManifest } from './package.js';
-import { KmsgSink } from './sandbox-kmsg.js';
-import { probeSandbox } from './sandbox-probe.js';
-import { planSandbox, requirementError, sandboxWarnings, type SandboxPlan } from './sandbox.js';
+import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
+import type { LogLevel } from '../core/log.js';
+import type { DriverManifest } from '../core/package.js';
+import { KmsgSink } from './kmsg.js';
+import { probeSandbox } from './probe.js';
+import { planSandbox, requirementError, sandboxWarnings, type SandboxPlan } from './plan.js';
 
 export interface SessionOptions {
   driver: string;

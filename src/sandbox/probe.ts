@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { UmdError } from './errors.js';
+import { UmdError } from '../core/errors.js';
 
 /** What `umd-exec --probe` tries: each a mechanism the sandbox is built from. */
 export const MECHANISMS = ['user', 'userns', 'pid', 'net', 'ipc', 'mnt', 'kmsg', 'proc', 'nnp', 'seccomp'] as const;

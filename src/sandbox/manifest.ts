@@ -1,4 +1,4 @@
-import { UmdError } from './errors.js';
+import { UmdError } from '../core/errors.js';
 
 /** Resource limits a handler gets, as driver.json's "limits" names them. */
 export const LIMIT_NAMES = ['addressSpaceBytes', 'openFiles', 'cpuSeconds', 'fileSizeBytes', 'coreBytes'] as const;
