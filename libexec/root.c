@@ -62,8 +62,11 @@ static void make_file(const char *target)
 {
 	char parent[PATH_MAX];
 	char *slash;
+	struct stat st;
 	int fd;
 
+	if (lstat(target, &st) == 0)
+		return;
 	snprintf(parent, sizeof(parent), "%s", target);
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
@@ -147,8 +150,9 @@ static void make_dev(const struct sandbox *sb, int with_proc)
 			sandbox_fail(source);
 	}
 	if (sb->kmsg) {
+		snprintf(source, sizeof(source), "/proc/self/fd/%d", sb->kmsg_fd);
 		make_file(BASE "/dev/kmsg");
-		if (mount(sb->kmsg, BASE "/dev/kmsg", NULL, MS_BIND, NULL) < 0)
+		if (mount(source, BASE "/dev/kmsg", NULL, MS_BIND, NULL) < 0)
 			sandbox_fail("bind the driver's log FIFO over /dev/kmsg");
 	}
 	for (size_t i = 0; with_proc && i < sizeof(std_links) / sizeof(std_links[0]); i++) {

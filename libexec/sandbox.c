@@ -113,7 +113,13 @@ void sandbox_enter(struct sandbox *sb, int pidns)
 	/* Nothing mounted here may show outside. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		sandbox_fail("make mounts private");
-	/* With a private root, /dev/kmsg is made there (root.c). */
+	/*
+	 * With a private root, /dev/kmsg is made there (root.c), on a tmpfs over
+	 * /tmp that may hide the FIFO's path: opened now, in this namespace (a
+	 * bind's source must be in it).
+	 */
+	if (sb->root && sb->kmsg && (sb->kmsg_fd = open(sb->kmsg, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		sandbox_fail(sb->kmsg);
 	if (!sb->root && sb->kmsg && mount(sb->kmsg, "/dev/kmsg", NULL, MS_BIND, NULL) < 0)
 		sandbox_fail("bind the driver's log FIFO over /dev/kmsg");
 }

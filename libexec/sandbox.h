@@ -21,6 +21,7 @@ struct sandbox {
 	int unshare_flags;    /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWNS */
 	int proc;             /* mount a /proc of the handler's PID namespace */
 	const char *kmsg;     /* a FIFO to bind over /dev/kmsg */
+	int kmsg_fd;          /* with a private root: the FIFO, opened O_PATH before /tmp is covered */
 	int root;             /* pivot into a private read-only root (root.h) */
 	int npaths;
 	struct {

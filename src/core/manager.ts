@@ -107,7 +107,7 @@ export class DriverManager {
         this.#loaded = true;
         return { alreadyLoaded: false, pid: handler.pid };
       } catch (error) {
-        this.#closeSandbox();
+        await this.#closeSandbox();
         removeBlob(copy);
         this.#blobCopy = null;
         throw this.#remember(error);
@@ -128,7 +128,7 @@ export class DriverManager {
     await this.#shutdown('unload');
     this.#loaded = false;
     this.#failed = false;
-    this.#closeSandbox();
+    await this.#closeSandbox();
     if (this.#blobCopy) removeBlob(this.#blobCopy);
     this.#blobCopy = null;
     this.#log('info', `Unloaded ${this.hooks.handlerName}`);
@@ -326,9 +326,10 @@ export class DriverManager {
     }
   }
 
-  #closeSandbox(): void {
-    this.#sandbox?.close();
+  async #closeSandbox(): Promise<void> {
+    const sandbox = this.#sandbox;
     this.#sandbox = null;
+    await sandbox?.close();
   }
 
   #startLimitError(): UmdError {

@@ -18,16 +18,17 @@ interface PendingRead {
  */
 export class ExactReader {
   readonly #stream: Readable;
-  readonly #label: string;
+  readonly #label: () => string;
   #spare: Buffer[] = [];
   #spareBytes = 0;
   #pending: PendingRead | null = null;
   #ended: string | null = null;
   #unexpected = 0;
 
-  constructor(stream: Readable, label: string) {
+  /** `label` names the other end in errors (a function: it may be known only later). */
+  constructor(stream: Readable, label: string | (() => string)) {
     this.#stream = stream;
-    this.#label = label;
+    this.#label = typeof label === 'string' ? () => label : label;
     stream.on('data', (chunk: Buffer) => this.#onData(chunk));
     stream.on('end', () => this.#onEnd('closed its end of the pipe'));
     stream.on('error', (error: Error) => this.#onEnd(`pipe error: ${error.message}`));
@@ -107,7 +108,7 @@ export class ExactReader {
   #shortRead(filled: number, size: number): UmdError {
     return new UmdError(
       'EFAULT',
-      `read from ${this.#label} failed after ${filled} of ${size} bytes: it ${this.#ended ?? 'ended'}`,
+      `read from ${this.#label()} failed after ${filled} of ${size} bytes: it ${this.#ended ?? 'ended'}`,
     );
   }
 

@@ -6,9 +6,7 @@ import { findPackage, listPackages } from '../core/package.js';
 import { resolveManager } from '../managers/index.js';
 import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
 import { toUmdError } from '../core/errors.js';
-import { requireLauncher } from '../core/launch.js';
-import { probeSandbox } from '../sandbox/probe.js';
-import { planSandbox } from '../sandbox/plan.js';
+import { planFor } from '../sandbox/session.js';
 
 export interface RegistryOptions {
   blobsDir: string;
@@ -129,8 +127,7 @@ export class DriverRegistry {
 async function sandboxInfo(manager: DriverManager): Promise<SandboxInfo> {
   if (manager.sandbox) return manager.sandbox;
   try {
-    const probe = await probeSandbox(requireLauncher());
-    return planSandbox({ driver: manager.name, manifest: manager.package.manifest, launch: {}, probe });
+    return await planFor(manager.name, manager.package.manifest, {}, manager.package.handlerPath);
   } catch (error) {
     return { status: 'error', error: toUmdError(error, 'EIO', `driver ${manager.name}: sandbox`).toJSON() };
   }

@@ -152,7 +152,7 @@ test(manifestError, { sandbox: false, requireSandbox: true }, 'expected "require
 test(manifestError, { user: 'root' }, 'expected "user" to be a user or group name or a positive id, not root, got "root"');
 test(manifestError, { group: 0 }, 'expected "group" to be a user or group name or a positive id, not root, got 0');
 test(manifestError, { syscalls: 'socket' }, 'expected "syscalls" to be an array of system call names such as "socket", got "socket"');
-test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, got "memory"');
+test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, processes, memoryBytes, got "memory"');
 test(manifestError, { limits: { openFiles: -1 } }, 'expected "limits.openFiles" to be a non-negative integer, or null for no limit, got -1');
 
 test('the private copy is read-only (0555) in a 0700 directory, and a copy changed after load never runs: EBADMSG', async (t) => {

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import { launcherPath } from '../../src/core/launch.js';
 import type { LogEntry } from '../../src/core/log.js';
+import { cgroupSupport } from '../../src/sandbox/cgroup.js';
 import { probeSandbox } from '../../src/sandbox/probe.js';
 import { planSandbox, type Protection } from '../../src/sandbox/plan.js';
 import { eventually } from '../helpers/runtime.js';
@@ -14,6 +15,7 @@ export const defaultPlan = planSandbox({
   manifest: { name: 'any', handler: 'any', sha256: '0'.repeat(64), manager: 'sample' },
   launch: {},
   probe,
+  cgroups: cgroupSupport(probe.uid),
 });
 
 /** Does the default sandbox have `protection` on this system? */
