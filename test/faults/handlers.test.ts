@@ -121,12 +121,17 @@ test('restart storms: a handler that dies at every start puts the driver in the 
 test('unload leaves no zombie: the launcher kills and reaps its PID namespace before it exits', async (t) => {
   const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER });
   const { pid } = await manager.load();
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  t.is(children.length, 1, 'the launcher supervises one reaper');
-  const reaper = children[0];
+  // The pid shown is the handler's own; its launcher leads the process group, with the reaper between them.
+  const stat = (p: number) => readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ').map(Number);
+  const [, reaper = 0, launcher = 0] = stat(pid as number).slice(0, 3);
+  t.not(launcher, pid);
+  t.is(stat(reaper)[1], launcher, 'the reaper is the launcher\'s child');
+  const children = readFileSync(`/proc/${launcher}/task/${launcher}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  t.deepEqual(children, [reaper], 'the launcher supervises one reaper');
   await manager.unload();
   // Reaped means gone from /proc, not merely dead: a zombie would still have an entry.
   t.true(await eventually(() => !existsSync(`/proc/${reaper}`)), `reaper ${reaper} left as a zombie`);
+  t.false(existsSync(`/proc/${launcher}`));
   t.false(existsSync(`/proc/${pid as number}`));
 });
 
