@@ -75,6 +75,8 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQ
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
 static struct sandbox sb;
+static char **all_argv;
+static int all_argc;
 
 static void die(const char *what)
 {
@@ -158,6 +160,32 @@ static pid_t receive_pid(int sock)
 	return 0;
 }
 
+/*
+ * The handler's argv (its name only, not the host path of the private copy)
+ * and the seccomp list, copied; then this process's own command line, which
+ * the handler can read as /proc/1/cmdline, is blanked to "umd-exec": it
+ * names host paths (the runtime dir, the FIFO, the cgroups).
+ */
+static char **hide_command_line(char **argv)
+{
+	int n = 0;
+	char **copy;
+	char *end = all_argv[all_argc - 1] + strlen(all_argv[all_argc - 1]);
+
+	while (argv[n])
+		n++;
+	copy = calloc((size_t)n + 1, sizeof(*copy));
+	if (!copy)
+		die("calloc");
+	for (int k = 0; k < n; k++)
+		copy[k] = strdup(k == 0 && strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[k]);
+	if (sb.syscalls)
+		sb.syscalls = strdup(sb.syscalls);
+	memset(all_argv[0], 0, (size_t)(end - all_argv[0]));
+	memcpy(all_argv[0], "umd-exec", end - all_argv[0] >= 8 ? 8 : 0);
+	return copy;
+}
+
 /* PID 1 of the namespace: fork the handler, reap everything, report its end. */
 static void reaper(char **argv, int report_fd, int pid_sock)
 {
@@ -166,8 +194,10 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
-	if (sb.enabled)
+	if (sb.enabled) {
 		sandbox_enter_pidns(&sb, 1);
+		argv = hide_command_line(argv);
+	}
 	handler = fork();
 	if (handler < 0)
 		die("fork");
@@ -214,6 +244,9 @@ int main(int argc, char **argv)
 {
 	int use_pidns = 1, i = 1, report[2], pid_sock[2], status, reported, info_fd = -1, one = 1;
 	pid_t ppid = getppid(), child;
+
+	all_argv = argv;
+	all_argc = argc;
 
 	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
 		return sandbox_probe();
