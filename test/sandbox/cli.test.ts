@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import { chownSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { cliEnv, umd, type CliResult } from '../helpers/cli.js';
 import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
@@ -146,4 +146,29 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   const error = (JSON.parse(load.stdout) as { error: { code: string; message: string } }).error;
   t.is(error.code, 'ENOTSUP');
   t.regex(error.message, /^driver strict requires the sandbox \("requireSandbox": true\), but missing user \(the daemon runs as uid 65534, not root/);
+});
+
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, ...]. */
+function stat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+}
+
+(has('pid-namespace') ? test : test.skip)("load, list, info and log show the handler's own pid (its launcher reports it), not the launcher's", async (t) => {
+  const { env } = cliEnv(t);
+  const load = await umd(env, ['load', 'sample']);
+  const pid = Number(/^umd: loaded sample \(handler pid (\d+)\)\n$/.exec(load.stdout)?.[1]);
+  t.true(pid > 0, load.stdout);
+  // The handler itself: PID 2 of its own namespace, running the blob, under its name alone.
+  t.regex(readFileSync(`/proc/${pid}/status`, 'utf8'), new RegExp(`\\nNSpid:\\t${pid}\\t2\\n`));
+  t.is(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), 'sample_umh\0');
+  // Above it the reaper, above that the launcher, which leads the process group umd signals.
+  const [, reaper = '', group = ''] = stat(pid);
+  const [, launcher = ''] = stat(Number(reaper));
+  t.is(group, launcher);
+  t.not(Number(launcher), pid);
+  const list = JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<{ name: string; pid: number | null }>;
+  t.is(list.find((e) => e.name === 'sample')?.pid, pid);
+  t.regex((await umd(env, ['info', 'sample'])).stdout, new RegExp(`\\nstate: +running \\(pid ${pid}\\)\\n`));
+  t.regex((await umd(env, ['log', '--driver', 'sample'])).stdout, new RegExp(`Z sample: Loaded sample_umh pid ${pid}\\n`));
+  t.is((JSON.parse((await umd(env, ['load', 'sample', '--json'])).stdout) as { pid: number }).pid, pid);
 });
