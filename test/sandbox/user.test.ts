@@ -37,7 +37,7 @@ async function setUp(t: ExecutionContext): Promise<Attack> {
   own(path.join(user.home, 'target.sh'));
   const drivers = path.join(user.home, 'drivers');
   const env = userDaemonEnv(t, user, drivers);
-  return { user, env, runtimeDir: env.UMD_RUNTIME_DIR as string };
+  return { user, env, runtimeDir: env.UMD_RUNTIME_DIR };
 }
 
 /** Packages `fixture` aimed at `target` as driver `name` in the user's drivers dir. */
