@@ -1,5 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
@@ -139,3 +139,25 @@ function memoryGroup(driver: string): string {
     t.false(existsSync(group), 'the cgroup is removed at unload');
   },
 );
+
+rooted('driver.json "readOnlyPaths" puts a host file into the root, read-only: it reads, it cannot be rewritten', async (t) => {
+  // Outside /tmp, which the private root keeps for itself.
+  const dir = mkdtempSync('/var/tmp/umd-test-');
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  const file = path.join(dir, 'target.sh');
+  writeFileSync(file, '#!/bin/sh\necho trusted\n');
+  chmodSync(file, 0o666);
+  const read = await attempt(t, 'escape_read', file, { readOnlyPaths: [file] });
+  t.deepEqual((await read.manager.send('3')).result, { bytes: 1, offset: 3 });
+  await logged(t, read.logs, 'sample_umh', `read ${file}: read "#!/bin/sh echo trusted"`);
+  await refused.exec(t, 'escape_mmap', file, `open for mmap ${file}: failed: EROFS`, { readOnlyPaths: [file] });
+  t.is(readFileSync(file, 'utf8'), '#!/bin/sh\necho trusted\n');
+});
+
+rooted('a "readOnlyPaths" entry that is not there is ENOENT at load, naming it', async (t) => {
+  const { manager } = await makeManager(t, 'escape', { handler: path.join(FIXTURES, 'escape_read'), extra: { readOnlyPaths: ['/no/such/umd-path'], env: { TARGET: 'x' } } });
+  const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
+  t.is(error?.code, 'ENOENT');
+  t.is(error?.message, 'driver escape: driver.json "readOnlyPaths" names /no/such/umd-path, which is not there (ENOENT)');
+});
