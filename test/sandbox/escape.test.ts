@@ -14,9 +14,9 @@ import { defaultPlan, has, logged } from './support.js';
 
 const rooted = has('private-root') ? test : test.skip;
 
-/** Loads escape fixture `fixture` aimed at `target`; its second request makes the attempt. */
-async function attempt(t: ExecutionContext, fixture: string, target: string, extra: Record<string, unknown> = {}) {
-  const fixtureDir = await makeManager(t, 'escape', { handler: path.join(FIXTURES, fixture), extra: { ...extra, env: { TARGET: target } } });
+/** Loads escape fixture `fixture` aimed at `target` as driver `driver`; its second request makes the attempt. */
+async function attempt(t: ExecutionContext, fixture: string, target: string, extra: Record<string, unknown> = {}, driver = 'escape') {
+  const fixtureDir = await makeManager(t, driver, { handler: path.join(FIXTURES, fixture), extra: { ...extra, env: { TARGET: target } } });
   const { pid } = await fixtureDir.manager.load();
   return { ...fixtureDir, pid: pid as number };
 }
@@ -123,8 +123,9 @@ function memoryGroup(driver: string): string {
 (defaultPlan.enforcement.memory === 'cgroup' ? test : test.skip)(
   'children that each touch 64 MiB are held to 256 MiB together: the OOM killer ends some, the cgroup never went above its limit',
   async (t) => {
-    const { manager, logs, pid } = await attempt(t, 'escape_memory', 'x', { syscalls: ['clone', 'pipe2', 'wait4', 'kill'] });
-    const group = memoryGroup('escape');
+    // A driver name of its own: the other tests here load theirs as "escape", at the same time.
+    const { manager, logs, pid } = await attempt(t, 'escape_memory', 'x', { syscalls: ['clone', 'pipe2', 'wait4', 'kill'] }, 'memhog');
+    const group = memoryGroup('memhog');
     t.is(readFileSync(path.join(group, 'memory.limit_in_bytes'), 'utf8').trim(), String(256 * 1024 * 1024));
     t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
     await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
@@ -160,4 +161,12 @@ rooted('a "readOnlyPaths" entry that is not there is ENOENT at load, naming it',
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'ENOENT');
   t.is(error?.message, 'driver escape: driver.json "readOnlyPaths" names /no/such/umd-path, which is not there (ENOENT)');
+});
+
+rooted('a static handler gets a root with nothing of the host: no /usr, no /lib, no loader cache', async (t) => {
+  const { manager, logs, pid } = await attempt(t, 'escape_read_static', '/usr');
+  t.deepEqual(manager.sandbox?.rootPaths, []);
+  t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
+  await logged(t, logs, 'sample_umh', 'read /usr: failed: ENOENT');
+  await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
 });
