@@ -70,7 +70,17 @@ const kernelUnavailable = kernelSampleUnavailable();
   }
   t.regex(info.stdout, /\nsha256: +[0-9a-f]{64} \(matches; the private copy is checked again before every start\)\n/);
   const json = JSON.parse((await umd(env, ['info', 'sample', '--json'])).stdout) as { sandbox: Record<string, unknown> };
-  t.like(json.sandbox, { status: 'on', switchesUser: true, user: { name: 'nobody', id: 65534 }, namespaces: ['pid', 'network', 'ipc', 'mount'], missing: [] });
+  t.like(json.sandbox, {
+    status: 'on',
+    switchesUser: true,
+    user: { name: 'nobody', id: 65534 },
+    namespaces: ['pid', 'network', 'ipc', 'mount'],
+    privateRoot: true,
+    scratchBytes: null,
+    limits: { processes: 32, memoryBytes: 256 * 1024 * 1024 },
+    enforcement: { processes: 'cgroup', memory: 'cgroup' },
+    missing: [],
+  });
 });
 
 test('umd list marks a driver whose handlers run without the sandbox with "!", and says what it means', async (t) => {
