@@ -68,6 +68,7 @@ test('stderr is rate-limited per driver with a "suppressed N lines" record; cont
   t.true(shown.some((e) => e.source === 'sample_umh' && e.message === forged));
   const file = readFileSync(daemon.paths.log, 'utf8');
   t.true(file.includes(`noisy/sample_umh: ${forged}\n`));
+  // eslint-disable-next-line no-control-regex
   t.false(/[\x00-\x08\x0b-\x1f\x7f]/.test(file), 'no raw control character reaches umd.log');
 });
 

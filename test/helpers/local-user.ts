@@ -32,6 +32,6 @@ export function nodeAs(user: LocalUser, script: string): { child: ChildProcess; 
     env: { PATH: '/usr/bin:/bin' },
   });
   let text = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (text += s));
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (text += s));
   return { child, output: () => text };
 }

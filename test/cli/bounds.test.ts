@@ -1,0 +1,33 @@
+import test from 'ava';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { cliEnv, umd } from '../helpers/cli.js';
+import { memoryOf } from '../helpers/memory.js';
+import { makePackage } from '../helpers/packages.js';
+import { FIXTURES, tempDir } from '../helpers/runtime.js';
+
+// The real daemon, in a process of its own, attacked through its handlers: its memory from /proc/<pid>/status, its log from stat.
+test('a flooding handler cannot grow the daemon: stdout floods are killed, stderr floods are rate-limited on disk', async (t) => {
+  const drivers = path.join(tempDir(t), 'drivers');
+  makePackage(drivers, 'flooder', { handler: path.join(FIXTURES, 'flood_stdout') });
+  makePackage(drivers, 'gusher', { handler: path.join(FIXTURES, 'flood_reply') });
+  makePackage(drivers, 'noisy', { handler: path.join(FIXTURES, 'flood_stderr') });
+  const { env, runtimeDir } = cliEnv(t, drivers);
+  t.is((await umd(env, ['load', 'flooder'])).code, 0);
+  const status = JSON.parse((await umd(env, ['daemon', 'status', '--json'])).stdout) as { pid: number };
+  let killed = false;
+  for (let i = 0; i < 50 && !killed; i++) {
+    killed = (await umd(env, ['log', '--driver', 'flooder'])).stdout.includes('bytes to stdout that nobody asked for; killed it');
+  }
+  t.true(killed);
+  await umd(env, ['send', 'gusher', '9']);
+  t.is((await umd(env, ['load', 'noisy'])).code, 0);
+  const sent = await umd(env, ['send', 'noisy', '5']); // answered once its 64 MiB of stderr are written
+  t.is(sent.code, 0, sent.stderr);
+  const { hwmMiB } = memoryOf(status.pid);
+  t.true(hwmMiB < 300, `daemon high-water mark ${Math.round(hwmMiB)} MiB`);
+  const logSize = statSync(path.join(runtimeDir, 'umd.log')).size;
+  t.true(logSize < 1024 * 1024, `umd.log is ${logSize} bytes after 64 MiB of stderr`);
+  const handlerLines = (await umd(env, ['log', '--driver', 'noisy', '-n', '100000'])).stdout.split('\n').filter((l) => l.includes(' noisy/sample_umh: '));
+  t.is(handlerLines.length, 200, 'the first 200 lines of the interval, no more');
+});
