@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import type { LogEntry } from '../../src/core/log.js';
@@ -80,4 +80,22 @@ test('umd.log is rotated at its size cap: never more than the cap in umd.log and
   t.true(statSync(daemon.paths.log).size <= 4096);
   t.true(statSync(`${daemon.paths.log}.1`).size <= 4096);
   t.true(readFileSync(daemon.paths.log, 'utf8').endsWith(`umd: line 199 ${'y'.repeat(60)}\n`));
+});
+
+test("control characters in an error (here a manager's reply check quoting the handler) are escaped in list's last error and in info", async (t) => {
+  const drivers = path.join(tempDir(t), 'drivers');
+  const pkg = makePackage(drivers, 'quoter', { handler: fixture('wrong_reply'), manager: './manager.mjs' });
+  writeFileSync(
+    path.join(pkg, 'manager.mjs'),
+    `export default { name: 'quoter_mgr', handlerName: 'sample_umh', requestSize: 4, replySize: 131072,
+       parseInput: (s) => Number(s), encode: (n) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; },
+       checkReply: (reply, n) => { if (n !== 0 && reply[n] !== 1) throw Object.assign(new Error('handler said \\x1b]0;pwned\\x07\\rok'), { code: 'EINVAL' }); return n; } };\n`,
+  );
+  const { client } = await startDaemon(t, [drivers]);
+  const error = await t.throwsAsync(client.request('send', { driver: 'quoter', input: '3' }), { instanceOf: UmdError });
+  const escaped = 'driver quoter: reply check failed: handler said \\x1b]0;pwned\\x07\\x0dok';
+  t.is(error?.message, escaped);
+  const listed = (await client.request('list', {})).find((e) => e.name === 'quoter');
+  t.is(listed?.lastError?.message, escaped);
+  t.is((await client.request('info', { driver: 'quoter' })).status.lastError?.message, escaped);
 });
