@@ -74,6 +74,13 @@ export function verifyBlob(copy: string, expected: string, driver: string): void
   checkDigest(readBlob(copy, `private copy of driver ${driver}'s blob`), expected, `private copy ${copy} of driver ${driver}'s blob`);
 }
 
+/** Removes a blob copy's directory, unless `blobs/` is no longer a directory of ours (never through a planted link). */
 export function removeBlob(copy: string): void {
-  rmSync(path.dirname(copy), { recursive: true, force: true });
+  const dir = path.dirname(copy);
+  try {
+    ensureOwnDir(path.dirname(dir));
+  } catch {
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
