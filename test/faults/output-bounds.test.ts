@@ -99,3 +99,19 @@ test("control characters in an error (here a manager's reply check quoting the h
   t.is(listed?.lastError?.message, escaped);
   t.is((await client.request('info', { driver: 'quoter' })).status.lastError?.message, escaped);
 });
+
+test('lines a handler writes to its private /dev/kmsg are rate-limited with its stderr, the rest counted', async (t) => {
+  const { manager, logs } = await makeManager(t, 'kmsgy', { handler: fixture('flood_kmsg') }, { lineRate: { burst: 20, intervalMs: 400 } });
+  t.is(manager.sandbox, null);
+  await manager.load();
+  t.true(manager.sandbox?.privateKmsg, 'this test needs the private /dev/kmsg (a root daemon)');
+  t.deepEqual((await manager.send('5')).result, { bytes: 1, offset: 5 });
+  // Every line, "Started flood_kmsg" (stderr, the same budget) and 5000 records, is logged or counted as suppressed.
+  const counted = () => {
+    const passed = logs.filter((e) => e.source === 'sample_umh').length;
+    const suppressed = logs.flatMap((e) => /^suppressed (\d+) lines from sample_umh/.exec(e.message)?.[1] ?? []).map(Number);
+    return passed + suppressed.reduce((a, b) => a + b, 0);
+  };
+  t.true(await eventually(() => counted() === 5001, 10_000), `counted ${counted()}`);
+  t.true(logs.filter((e) => e.source === 'sample_umh').length <= 40);
+});
