@@ -1,5 +1,5 @@
 import test from 'ava';
-import { statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliEnv, umd } from '../helpers/cli.js';
 import { memoryOf } from '../helpers/memory.js';
@@ -30,4 +30,18 @@ test('a flooding handler cannot grow the daemon: stdout floods are killed, stder
   t.true(logSize < 1024 * 1024, `umd.log is ${logSize} bytes after 64 MiB of stderr`);
   const handlerLines = (await umd(env, ['log', '--driver', 'noisy', '-n', '100000'])).stdout.split('\n').filter((l) => l.includes(' noisy/sample_umh: '));
   t.is(handlerLines.length, 200, 'the first 200 lines of the interval, no more');
+});
+
+test('a symlink planted at <runtime dir>/umd.log stops the command with EACCES and the fix; its target is untouched', async (t) => {
+  const { env, runtimeDir } = cliEnv(t);
+  mkdirSync(runtimeDir, { mode: 0o700 });
+  const target = path.join(tempDir(t), 'precious');
+  writeFileSync(target, 'precious\n');
+  symlinkSync(target, path.join(runtimeDir, 'umd.log'));
+  const run = await umd(env, ['list', '--json']);
+  t.is(run.code, 1);
+  t.deepEqual(JSON.parse(run.stdout), {
+    error: { code: 'EACCES', message: `umd refuses ${runtimeDir}/umd.log: it is a symbolic link`, suggestions: [`Remove it (rm ${runtimeDir}/umd.log); umd makes its own`] },
+  });
+  t.is(readFileSync(target, 'utf8'), 'precious\n');
 });
