@@ -106,10 +106,10 @@ export class DriverManager {
    */
   async load(options: { onDemand?: boolean } = {}): Promise<LoadOutcome> {
     return this.#lock.run(async () => {
+      if (!options.onDemand) this.#limit.reset();
       if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
       const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
       if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
-      if (!options.onDemand) this.#limit.reset();
       if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
       const copy = installBlob(pkg, this.#opts.blobsDir);
       this.#pkg = pkg;

@@ -1,8 +1,9 @@
 import test from 'ava';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
-import { eventually, FIXTURES } from '../helpers/runtime.js';
+import { eventually, FIXTURES, processesUnder, SAMPLE_HANDLER } from '../helpers/runtime.js';
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 const codeOf = async (p: Promise<unknown>) => ((await p.then(() => null, (e: unknown) => e)) as UmdError | null)?.code ?? 'ok';
@@ -54,4 +55,23 @@ test('startLimit in driver.json is checked: a bad field names itself', async (t)
   });
   t.is(error?.code, 'EINVAL');
   t.regex(error?.message ?? '', /expected "startLimit.burst" to be a positive integer, got 0$/);
+});
+
+test('a loaded driver whose restarts fail becomes failed, and umd load of the loaded driver clears it', async (t) => {
+  const startLimit = { burst: 2, intervalMs: 60_000, cooldownMs: 60_000 };
+  const { manager, blobsDir, dir } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER, extra: { startLimit } });
+  const { pid } = await manager.load();
+  const copy = path.join(blobsDir, 'sample', 'sample_umh');
+  const good = readFileSync(copy);
+  process.kill(pid as number, 'SIGKILL');
+  await eventually(() => manager.state === 'stopped' && processesUnder(dir).length === 0);
+  chmodSync(copy, 0o700);
+  writeFileSync(copy, '#!/bin/sh\necho pwned\n');
+  t.deepEqual([await codeOf(manager.send('1')), await codeOf(manager.send('1')), await codeOf(manager.send('1'))], ['EBADMSG', 'EBADMSG', 'EAGAIN']);
+  t.is(manager.state, 'failed');
+  writeFileSync(copy, good);
+  chmodSync(copy, 0o555);
+  t.deepEqual(await manager.load(), { alreadyLoaded: true, pid: null });
+  t.is(manager.state, 'stopped');
+  t.deepEqual((await manager.send('7')).result, { bytes: 1, offset: 7 });
 });
