@@ -12,6 +12,8 @@ export type SharedContext = Omit<DispatchContext, 'push' | 'onClose'>;
 /** What the daemon's sweep asks of each connection: why it should be closed now, if it should. */
 export interface ConnectionWatch {
   overdue(now: number): string | null;
+  /** Since when it has been idle (nothing in flight or queued, no `log -f`); null while it is not. */
+  idleSince(): number | null;
 }
 
 /**
@@ -113,12 +115,13 @@ export function serveConnection(socket: Socket, shared: SharedContext, limits: C
     for (const fn of closers) fn();
   });
 
+  const isIdle = () => inFlight === 0 && !following && frames.length === 0 && out.length === 0 && decoder.buffered === 0;
   return {
+    idleSince: () => (isIdle() ? lastActivity : null),
     overdue(now) {
       if (stalledSince > 0 && now - stalledSince >= limits.stallMs) return `it read none of its replies for ${limits.stallMs} ms`;
       if (partialSince > 0 && now - partialSince >= limits.frameMs) return `it left a control message unfinished for ${limits.frameMs} ms`;
-      const idle = inFlight === 0 && !following && frames.length === 0 && out.length === 0;
-      if (idle && now - lastActivity >= limits.idleMs) return `it sent nothing for ${limits.idleMs} ms`;
+      if (isIdle() && now - lastActivity >= limits.idleMs) return `it sent nothing for ${limits.idleMs} ms`;
       return null;
     },
   };

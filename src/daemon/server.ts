@@ -62,7 +62,7 @@ export class Daemon {
       ...(options.lineRate ? { lineRate: options.lineRate } : {}),
     });
     this.#refused = new LineRateLimit(
-      (count) => this.#warn(`refused ${count} more connections: the daemon serves ${this.#limits.maxConnections}, its limit`),
+      (count) => this.#warn(`refused ${count} more connections: the daemon serves ${this.#limits.maxConnections} busy connections, its limit`),
       { burst: 1, intervalMs: 10_000 },
     );
     this.closed = new Promise((resolve) => {
@@ -104,14 +104,29 @@ export class Daemon {
     this.ring.log({ level: 'warn', source: 'umd', message });
   }
 
+  /** The connection idle the longest, if any is idle: at the cap it makes room for a new one. */
+  #longestIdle(): net.Socket | null {
+    let oldest: { socket: net.Socket; since: number } | null = null;
+    for (const [socket, watch] of this.#sockets) {
+      const since = watch.idleSince();
+      if (since !== null && (oldest === null || since < oldest.since)) oldest = { socket, since };
+    }
+    return oldest?.socket ?? null;
+  }
+
   #accept(socket: net.Socket, shared: SharedContext): void {
+    const idle = this.#sockets.size >= this.#limits.maxConnections ? this.#longestIdle() : null;
+    if (idle) {
+      this.#drop(idle, `the daemon serves ${this.#limits.maxConnections} connections, its limit, and this one was idle the longest`);
+      this.#sockets.delete(idle);
+    }
     if (this.#sockets.size >= this.#limits.maxConnections) {
-      const error = new UmdError('EMFILE', `the umd daemon serves ${this.#limits.maxConnections} connections, its limit; try again later`, {
+      const error = new UmdError('EMFILE', `the umd daemon serves ${this.#limits.maxConnections} busy connections, its limit; try again later`, {
         suggestions: ['Close idle clients (see `umd log` for who is refused)'],
       });
       socket.on('error', () => undefined);
       socket.end(`${JSON.stringify({ id: 0, ok: false, error: error.toJSON() })}\n`);
-      if (this.#refused.allow()) this.#warn(`refused a connection: the daemon serves ${this.#limits.maxConnections}, its limit`);
+      if (this.#refused.allow()) this.#warn(`refused a connection: the daemon serves ${this.#limits.maxConnections} busy connections, its limit`);
       return;
     }
     const watch = serveConnection(socket, shared, this.#limits, (why) => this.#drop(socket, why));
