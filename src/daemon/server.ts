@@ -74,11 +74,12 @@ export class Daemon {
   static async start(options: DaemonOptions): Promise<Daemon> {
     const { identity, ...paths } = ensureRuntimeDir(options.runtimeDir);
     const lockFd = acquireInstanceLock(paths.lock, paths.dir);
-    let daemon: Daemon;
+    let daemon: Daemon | undefined;
     try {
       daemon = new Daemon(paths, identity, lockFd, new LogRing(2000, paths.log, options.logMaxBytes), options);
       await daemon.#listen();
     } catch (error) {
+      await daemon?.ring.close();
       closeSync(lockFd);
       throw error;
     }
