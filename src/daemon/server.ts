@@ -2,11 +2,11 @@ import { closeSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
 import type { LineRateSettings } from '../core/line-rate-limit.js';
-import { LineRateLimit } from '../core/line-rate-limit.js';
 import { driverSearchPath, ensureRuntimeDir, sameDir, type DirIdentity, type RuntimePaths } from '../core/paths.js';
 import { VERSION } from '../version.js';
 import type { DaemonStatus } from '../protocol/messages.js';
-import { serveConnection, type ConnectionWatch, type SharedContext } from './connection.js';
+import { ClientSet } from './clients.js';
+import type { SharedContext } from './connection.js';
 import { acquireInstanceLock } from './instance-lock.js';
 import { DEFAULT_CONTROL_LIMITS, type ControlLimits } from './limits.js';
 import { LogRing } from './log-ring.js';
@@ -40,9 +40,7 @@ export class Daemon {
   readonly closed: Promise<void>;
   readonly #lockFd: number;
   readonly #identity: DirIdentity;
-  readonly #limits: ControlLimits;
-  readonly #sockets = new Map<net.Socket, ConnectionWatch>();
-  readonly #refused: LineRateLimit;
+  readonly #clients: ClientSet;
   #server: net.Server | null = null;
   #socketIno = 0;
   #watch: NodeJS.Timeout | null = null;
@@ -54,17 +52,13 @@ export class Daemon {
     this.#identity = identity;
     this.#lockFd = lockFd;
     this.ring = ring;
-    this.#limits = { ...DEFAULT_CONTROL_LIMITS, ...options.limits };
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
       log: this.ring.log,
       defaultSearchPath: options.searchPath ?? driverSearchPath(),
       ...(options.lineRate ? { lineRate: options.lineRate } : {}),
     });
-    this.#refused = new LineRateLimit(
-      (count) => this.#warn(`refused ${count} more connections: the daemon serves ${this.#limits.maxConnections} busy connections, its limit`),
-      { burst: 1, intervalMs: 10_000 },
-    );
+    this.#clients = new ClientSet({ ...DEFAULT_CONTROL_LIMITS, ...options.limits }, (message) => this.#warn(message));
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
@@ -105,42 +99,6 @@ export class Daemon {
     this.ring.log({ level: 'warn', source: 'umd', message });
   }
 
-  /** The connection idle the longest, if any is idle: at the cap it makes room for a new one. */
-  #longestIdle(): net.Socket | null {
-    let oldest: { socket: net.Socket; since: number } | null = null;
-    for (const [socket, watch] of this.#sockets) {
-      const since = watch.idleSince();
-      if (since !== null && (oldest === null || since < oldest.since)) oldest = { socket, since };
-    }
-    return oldest?.socket ?? null;
-  }
-
-  #accept(socket: net.Socket, shared: SharedContext): void {
-    const idle = this.#sockets.size >= this.#limits.maxConnections ? this.#longestIdle() : null;
-    if (idle) {
-      this.#drop(idle, `the daemon serves ${this.#limits.maxConnections} connections, its limit, and this one was idle the longest`);
-      this.#sockets.delete(idle);
-    }
-    if (this.#sockets.size >= this.#limits.maxConnections) {
-      const error = new UmdError('EMFILE', `the umd daemon serves ${this.#limits.maxConnections} busy connections, its limit; try again later`, {
-        suggestions: ['Close idle clients (see `umd log` for who is refused)'],
-      });
-      socket.on('error', () => undefined);
-      socket.end(`${JSON.stringify({ id: 0, ok: false, error: error.toJSON() })}\n`);
-      if (this.#refused.allow()) this.#warn(`refused a connection: the daemon serves ${this.#limits.maxConnections} busy connections, its limit`);
-      return;
-    }
-    const watch = serveConnection(socket, shared, this.#limits, (why) => this.#drop(socket, why));
-    this.#sockets.set(socket, watch);
-    socket.once('close', () => this.#sockets.delete(socket));
-  }
-
-  #drop(socket: net.Socket, why: string): void {
-    if (socket.destroyed) return;
-    this.#warn(`closed a client connection: ${why}`);
-    socket.destroy();
-  }
-
   async #listen(): Promise<void> {
     if (!sameDir(this.paths.dir, this.#identity)) throw this.#replaced();
     // We hold the instance lock, so a socket file here is a dead daemon's (unlink never follows a link).
@@ -155,7 +113,7 @@ export class Daemon {
       status: () => this.status(),
       requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
     };
-    const server = net.createServer((socket) => this.#accept(socket, shared));
+    const server = net.createServer((socket) => this.#clients.accept(socket, shared));
     const oldMask = process.umask(0o177); // the socket file is born 0600
     try {
       await new Promise<void>((resolve, reject) => {
@@ -191,11 +149,7 @@ export class Daemon {
       void this.shutdown('runtime directory replaced');
       return;
     }
-    const now = Date.now();
-    for (const [socket, watch] of this.#sockets) {
-      const why = watch.overdue(now);
-      if (why) this.#drop(socket, why);
-    }
+    this.#clients.sweep();
     let ino = 0;
     try {
       ino = statSync(this.paths.socket).ino;
@@ -219,7 +173,7 @@ export class Daemon {
     if (this.#watch) clearInterval(this.#watch);
     const server = this.#server;
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
-    for (const socket of this.#sockets.keys()) socket.destroy();
+    this.#clients.destroyAll();
     await this.registry.closeAll();
     await closing;
     try {
