@@ -79,14 +79,20 @@ export function checkParents(dir: string): void {
  * its identity, which the daemon checks again before it touches it.
  */
 export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIdentity } {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const uid = process.getuid?.() ?? 0;
-  const link = lstatSync(dir);
-  if (link.isSymbolicLink() && link.uid !== 0 && link.uid !== uid) {
-    throw new UmdError('EACCES', `umd runtime directory ${dir} is a symbolic link owned by uid ${link.uid}, not by you or root`, {
+  const planted = lstatSync(dir, { throwIfNoEntry: false });
+  if (planted?.isSymbolicLink() && planted.uid !== 0 && planted.uid !== uid) {
+    throw new UmdError('EACCES', `umd runtime directory ${dir} is a symbolic link owned by uid ${planted.uid}, not by you or root`, {
       suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
     });
   }
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).code;
+    throw new UmdError(errno === 'EACCES' ? 'EACCES' : 'EIO', `cannot create umd runtime directory ${dir}: ${(error as Error).message}`, { cause: error });
+  }
+  const link = lstatSync(dir);
   checkParents(dir);
   if (link.isSymbolicLink()) checkParents(realpathSync(dir));
   const st = statSync(dir);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { Daemon } from '../../src/daemon/server.js';
@@ -85,4 +85,29 @@ asRoot("another user cannot take the instance lock: squatting the old abstract n
   const daemon = await Daemon.start({ runtimeDir: run });
   t.is(daemon.status().pid, process.pid);
   await daemon.shutdown('test over');
+});
+
+asRoot('a runtime dir whose parent another user owns is refused (StrictModes)', async (t) => {
+  const parent = path.join(tempDir(t), 'theirs');
+  mkdirSync(parent, { mode: 0o755 });
+  chownSync(parent, 65534, 65534);
+  const run = path.join(parent, 'run');
+  const error = await t.throwsAsync(Daemon.start({ runtimeDir: run }), { instanceOf: UmdError });
+  t.is(error?.code, 'EACCES');
+  t.is(error?.message, `umd runtime directory ${run} is unsafe: its parent ${parent} is owned by uid 65534, neither root nor you, so another user could replace it`);
+});
+
+asRoot("a runtime dir that is another user's symlink (planted in a sticky dir) is refused, never followed", async (t) => {
+  const sticky = path.join(tempDir(t), 'sticky');
+  mkdirSync(sticky);
+  chmodSync(sticky, 0o1777);
+  const target = path.join(tempDir(t), 'target');
+  mkdirSync(target, { mode: 0o700 });
+  const run = path.join(sticky, 'umd-0');
+  symlinkSync(target, run);
+  lchownSync(run, 65534, 65534);
+  const error = await t.throwsAsync(Daemon.start({ runtimeDir: run }), { instanceOf: UmdError });
+  t.is(error?.code, 'EACCES');
+  t.is(error?.message, `umd runtime directory ${run} is a symbolic link owned by uid 65534, not by you or root`);
+  t.deepEqual(readdirSync(target), []);
 });
