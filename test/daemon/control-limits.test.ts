@@ -24,7 +24,7 @@ async function rawClient(socketPath: string): Promise<{ socket: net.Socket; text
 
 const warned = (d: DaemonFixture, message: string) => d.daemon.ring.tail(10_000).some((e) => e.level === 'warn' && e.source === 'umd' && e.message === message);
 
-test('150 pipelined log requests whose replies are never read: the daemon stops reading, holds about one reply, and drops the client', async (t) => {
+test.serial('150 pipelined log requests whose replies are never read: the daemon stops reading, holds about one reply, and drops the client', async (t) => {
   const fixture = await startDaemon(t, [], { limits: { stallMs: 1000 }, socketCheckMs: 50 });
   const { daemon } = fixture;
   for (let i = 0; i < 2000; i++) daemon.ring.log({ level: 'info', source: 'umd', message: `${i} ${'z'.repeat(4000)}` });

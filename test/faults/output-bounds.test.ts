@@ -11,8 +11,8 @@ import { alive, eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
 
 const fixture = (name: string) => path.join(FIXTURES, name);
 
-// The manager runs in this test's own process: its memory is what is measured.
-test('1 GiB on stdout that nobody asked for kills the handler at once, is logged, and is not kept', async (t) => {
+// The manager runs in this test's own process: its memory is what is measured (serial: no other test of this file runs meanwhile).
+test.serial('1 GiB on stdout that nobody asked for kills the handler at once, is logged, and is not kept', async (t) => {
   const before = memoryOf(process.pid);
   const { manager, logs } = await makeManager(t, 'flooder', { handler: fixture('flood_stdout') });
   const { pid } = await manager.load();
@@ -28,7 +28,7 @@ test('1 GiB on stdout that nobody asked for kills the handler at once, is logged
   t.true(memoryOf(process.pid).hwmMiB - before.hwmMiB < 100);
 });
 
-test('1 GiB past a reply: the handler is killed at the first byte past it, and the reply is never taken for the next one', async (t) => {
+test.serial('1 GiB past a reply: the handler is killed at the first byte past it, and the reply is never taken for the next one', async (t) => {
   const before = memoryOf(process.pid);
   const { manager, logs } = await makeManager(t, 'gusher', { handler: fixture('flood_reply') });
   const { pid } = await manager.load();
