@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, unlinkSync } from 'node:fs';
+import { openOwnFile } from '../core/safe-fs.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
@@ -56,7 +57,7 @@ function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
   ensureRuntimeDir(paths.dir);
   const [command = process.execPath, ...args] = selfCommand();
   const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
-  const errFd = openSync(paths.log, 'a', 0o600);
+  const errFd = openOwnFile(paths.log, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   try {
     const child = spawn(command, [...nodeFlags, ...args, 'daemon', 'run', '--if-absent'], {
       detached: true,
@@ -117,6 +118,7 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
     }
     if (options.autostart === false) throw noDaemon(paths, error);
     if (errno === 'ECONNREFUSED') {
+      ensureRuntimeDir(paths.dir); // a dir someone else could swap is refused before anything in it is removed
       try {
         unlinkSync(paths.socket);
       } catch {

@@ -29,6 +29,8 @@ export interface HandlerSpec {
   onStderrLine?: (line: string) => void;
   /** Called once when the process has exited and been reaped. */
   onExit?: (exit: HandlerExit) => void;
+  /** Called once when the handler writes to stdout what nobody asked for; it has been killed already. */
+  onUnexpectedOutput?: (bytes: number) => void;
 }
 
 export interface HandlerExit {
@@ -77,14 +79,18 @@ export class HandlerProcess {
   #signalled = false;
   readonly #supervised: boolean;
 
-  private constructor(name: string, child: ChildProcess, supervised: boolean) {
+  private constructor(name: string, child: ChildProcess, supervised: boolean, onUnexpected?: (bytes: number) => void) {
     this.name = name;
     this.#supervised = supervised;
     this.#child = child;
     this.launcherPid = child.pid as number;
     this.#pid = this.launcherPid;
     // Listening at once: the pipes' ends and the exit may come before the launcher's report.
-    this.reader = new ExactReader(child.stdout!, () => `handler ${name} (pid ${this.#pid})`);
+    // Bytes nobody asked for are never kept: the handler that wrote them is killed at once.
+    this.reader = new ExactReader(child.stdout!, () => `handler ${name} (pid ${this.#pid})`, (bytes) => {
+      this.killNow();
+      onUnexpected?.(bytes);
+    });
     child.stdin!.on('error', () => {
       // EPIPE after the handler died: the pending write reports it.
     });
@@ -117,7 +123,7 @@ export class HandlerProcess {
         cause: error,
       });
     }
-    const handler = new HandlerProcess(spec.name, child, spec.supervised === true);
+    const handler = new HandlerProcess(spec.name, child, spec.supervised === true, spec.onUnexpectedOutput);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => lines.push(text));

@@ -1,8 +1,9 @@
 import { sha256 } from '../core/blob.js';
-import { readFileSync } from 'node:fs';
+import type { LineRateSettings } from '../core/line-rate-limit.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_TIMEOUT_MS, DriverManager } from '../core/manager.js';
 import { findPackage, listPackages } from '../core/package.js';
+import { readInsidePackage } from '../core/package-files.js';
 import { resolveManager } from '../managers/index.js';
 import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
 import { toUmdError } from '../core/errors.js';
@@ -12,6 +13,7 @@ export interface RegistryOptions {
   blobsDir: string;
   log: Logger;
   defaultSearchPath: string[];
+  lineRate?: LineRateSettings;
 }
 
 /** The daemon's drivers by name: one DriverManager each, made on first use. */
@@ -41,7 +43,8 @@ export class DriverRegistry {
   async #create(name: string, searchPath: string[]): Promise<DriverManager> {
     const pkg = findPackage(name, searchPath);
     const hooks = await resolveManager(pkg);
-    return new DriverManager(pkg, hooks, { blobsDir: this.#opts.blobsDir, log: this.#opts.log });
+    const { blobsDir, log, lineRate } = this.#opts;
+    return new DriverManager(pkg, hooks, { blobsDir, log, ...(lineRate ? { lineRate } : {}) });
   }
 
   /** The manager of `name` if the daemon already has one, without looking anything up. */
@@ -91,7 +94,8 @@ export class DriverRegistry {
     const pkg = manager.package;
     let blobSha256: string | null = null;
     try {
-      blobSha256 = sha256(readFileSync(pkg.handlerPath));
+      // Only a file inside the package is hashed: a handler linked to /etc/shadow is refused, not digested.
+      blobSha256 = sha256(readInsidePackage(pkg.dir, pkg.handlerPath, `handler blob of driver ${name}`).data);
     } catch {
       blobSha256 = null;
     }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { importFile } from '../core/embedded.js';
 import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
+import { resolveInsidePackage } from '../core/package-files.js';
 import { bpfilterManager } from './bpfilter.js';
 import { sampleManager } from './sample.js';
 import type { AnyManagerHooks } from './types.js';
@@ -47,7 +48,8 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
       suggestions: ['Name a built-in manager, or a module path such as "./manager.mjs"'],
     });
   }
-  const file = path.resolve(pkg.dir, name);
+  // Resolved (symlinks too) and checked before anything is imported: "../evil.mjs" or /tmp/x.mjs is refused.
+  const file = resolveInsidePackage(pkg.dir, path.resolve(pkg.dir, name), `manager module of driver ${pkg.name}`);
   let mod: { default?: unknown };
   try {
     mod = (await importFile(file)) as { default?: unknown };

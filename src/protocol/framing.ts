@@ -22,6 +22,11 @@ export class FrameDecoder {
     this.#maxBytes = maxBytes;
   }
 
+  /** Bytes of a frame begun but not yet ended by its newline. */
+  get buffered(): number {
+    return this.#size;
+  }
+
   /** Returns the complete frames in `chunk`, as text. */
   push(chunk: Buffer): string[] {
     const frames: string[] = [];

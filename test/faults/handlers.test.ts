@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
-import { StartLimit } from '../../src/core/start-limit.js';
 import { makeManager } from '../helpers/manager.js';
 import { alive, eventually, FIXTURES, processesUnder, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 
@@ -103,19 +102,6 @@ test('14. the last stderr lines of a handler that exits at once are in the log, 
     logs.filter((e) => e.source === 'sample_umh').map((e) => e.message),
     ['Started stderr_then_exit', 'stderr_then_exit: last words 1', 'stderr_then_exit: last words 2'],
   );
-});
-
-test('restart storms: a handler that dies at every start puts the driver in the failed state', async (t) => {
-  const { manager, blobsDir } = await makeManager(t, 'crashy', { handler: fixture('crash_mid_reply') }, { startLimit: new StartLimit(3, 60_000) });
-  await manager.load();
-  const codes: string[] = [];
-  for (let i = 0; i < 5; i++) codes.push(((await manager.send('1').catch((e: unknown) => e)) as UmdError).code);
-  t.deepEqual(codes, ['EFAULT', 'EFAULT', 'EFAULT', 'EAGAIN', 'EAGAIN']);
-  t.is(manager.state, 'failed');
-  t.is(manager.status.lastError?.message, 'driver crashy: handler sample_umh was started 3 times within 60 s and keeps dying; not restarting it');
-  await manager.unload();
-  t.is(manager.state, 'unloaded');
-  t.deepEqual(readdirSync(blobsDir), []);
 });
 
 test('unload leaves no zombie: the launcher kills and reaps its PID namespace before it exits', async (t) => {
