@@ -6,6 +6,7 @@ import DaemonRun from '../commands/daemon/run.js';
 import DaemonStart from '../commands/daemon/start.js';
 import DaemonStatus from '../commands/daemon/status.js';
 import DaemonStop from '../commands/daemon/stop.js';
+import Help from '../commands/help.js';
 import Info from '../commands/info.js';
 import List from '../commands/list.js';
 import Load from '../commands/load.js';
@@ -13,8 +14,10 @@ import Log from '../commands/log.js';
 import Selftest from '../commands/selftest.js';
 import Send from '../commands/send.js';
 import Unload from '../commands/unload.js';
+import Version from '../commands/version.js';
 
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
+  help: Help,
   info: Info,
   list: List,
   load: Load,
@@ -22,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   selftest: Selftest,
   send: Send,
   unload: Unload,
+  version: Version,
   'daemon:run': DaemonRun,
   'daemon:start': DaemonStart,
   'daemon:status': DaemonStatus,

@@ -1,4 +1,11 @@
 // Nothing here may import @oclif/core: avoiding it is the point.
+import { applyColorChoice, exitOnClosedStdout } from './output-guards.js';
+
+/** What every entry does first: stdout's EPIPE ends the command, and --color/--no-color are applied and taken out. */
+export function prepareArgv(argv: string[]): string[] {
+  exitOnClosedStdout();
+  return applyColorChoice(argv);
+}
 
 /**
  * The invocations that run without oclif. Loading oclif takes longer than
@@ -46,13 +53,13 @@ async function fastSend(driver: string, input: string): Promise<void> {
 
 /** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with exit status 1. */
 async function reportingErrors(work: () => Promise<void>): Promise<void> {
-  const [{ UmdError }, { printUmdError }] = await Promise.all([import('../core/errors.js'), import('./print-error.js')]);
+  const [{ UmdError }, { printUmdError }, { exitCodeOf }] = await Promise.all([import('../core/errors.js'), import('./print-error.js'), import('./usage.js')]);
   try {
     await work();
   } catch (error) {
     if (!(error instanceof UmdError)) throw error;
     printUmdError(error);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(error);
   }
 }
 

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { removeStaleSocket } from '../core/stale-socket.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
-import { ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { checkSocketPath, ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
 import { DaemonConnection } from './connection.js';
 import { selfCommand } from './self.js';
 
@@ -108,21 +109,17 @@ async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, t
  */
 export async function connectDaemon(options: ClientOptions = {}): Promise<DaemonConnection> {
   const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
+  checkSocketPath(paths);
   try {
     return await DaemonConnection.connect(paths.socket);
   } catch (error) {
     const errno = errnoOf(error);
+    if (errno === 'ENOTDIR') ensureRuntimeDir(paths.dir); // throws ENOTDIR, naming the file in the way
     if (errno !== 'ENOENT' && errno !== 'ECONNREFUSED') {
       throw new UmdError('EACCES', `cannot connect to the umd daemon on ${paths.socket}: ${(error as Error).message}`, { cause: error });
     }
     if (options.autostart === false) throw noDaemon(paths, error);
-    if (errno === 'ECONNREFUSED') {
-      try {
-        unlinkSync(paths.socket);
-      } catch {
-        // another client cleaned it first
-      }
-    }
+    if (errno === 'ECONNREFUSED') removeStaleSocket(paths);
   }
   const timeoutMs = options.startTimeoutMs ?? (Number(process.env.UMD_DAEMON_START_TIMEOUT_MS) || DEFAULT_START_TIMEOUT_MS);
   return waitReady(paths, launch(paths), timeoutMs);

@@ -1,4 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { makeDirs } from './make-dirs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,12 +36,25 @@ export function runtimePaths(dir: string): RuntimePaths {
   };
 }
 
+/** The longest socket path a Unix socket address holds (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** Refuses, before anything is created or started, a runtime dir whose socket path does not fit sun_path. */
+export function checkSocketPath(paths: RuntimePaths): void {
+  const bytes = Buffer.byteLength(paths.socket);
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return;
+  throw new UmdError('ENAMETOOLONG', `umd runtime directory ${paths.dir} is too deep: its socket path is ${bytes} bytes, a Unix socket takes at most ${MAX_SOCKET_PATH_BYTES}`, {
+    suggestions: [`Use a shorter directory: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${process.getuid?.() ?? 0}`)}`],
+  });
+}
+
 /**
  * Creates the runtime directory 0700 if needed, and refuses one that another
  * user owns or that others may write to: they could swap the socket or a blob.
  */
 export function ensureRuntimeDir(dir: string): RuntimePaths {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  checkSocketPath(runtimePaths(dir));
+  makeDirs(dir, 'umd runtime directory');
   const st = statSync(dir);
   const uid = process.getuid?.() ?? st.uid;
   if (st.uid !== uid) {

@@ -1,4 +1,5 @@
 import { statSync, unlinkSync } from 'node:fs';
+import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
 import { driverSearchPath, ensureRuntimeDir, type RuntimePaths } from '../core/paths.js';
@@ -80,12 +81,8 @@ export class Daemon {
   }
 
   async #listen(): Promise<void> {
-    // We hold the instance lock, so a socket file here is a dead daemon's.
-    try {
-      unlinkSync(this.paths.socket);
-    } catch {
-      // none
-    }
+    // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
+    removeStaleSocket(this.paths);
     const shared: SharedContext = {
       registry: this.registry,
       ring: this.ring,

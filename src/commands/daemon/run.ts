@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { UmdCommand } from '../../cli/base.js';
+import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
 import { runDaemon, type DaemonRunResult } from '../../cli/daemon-main.js';
 import { runtimeDir } from '../../core/paths.js';
 
@@ -14,7 +14,7 @@ export default class DaemonRun extends UmdCommand {
 
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
-    return runDaemon(flags['runtime-dir'] ?? runtimeDir(), {
+    return runDaemon(runtimeDirOption(flags).runtimeDir ?? runtimeDir(), {
       ifAbsent: flags['if-absent'],
       onReady: (daemon) => this.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`),
     });
