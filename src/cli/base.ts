@@ -65,6 +65,7 @@ export abstract class UmdCommand extends Command {
   }
 
   override async catch(error: Error & OclifError): Promise<unknown> {
+    this.parsed = true; // a parse error is reported here; oclif's "did not parse" warning would be noise
     let reported: UmdError;
     if (error instanceof UmdError) reported = error;
     else if (error.oclif?.exit === 2) reported = this.#usage(error.message);
@@ -86,7 +87,7 @@ export abstract class UmdCommand extends Command {
       if (guess) hints.push(`did you mean ${guess}?`);
     }
     hints.push(`see \`${this.commandLine} --help\``);
-    return usageError(`${this.commandLine}: ${oneLine(message)}`, hints);
+    return usageError(`${this.commandLine.replace(/^umd /, '')}: ${oneLine(message)}`, hints);
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {

@@ -36,12 +36,15 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend }] = await Promise.all([
+  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
     import('../client/launcher.js'),
     import('../core/paths.js'),
     import('./send-request.js'),
+    import('./driver-name.js'),
   ]);
   await reportingErrors(async () => {
+    checkedDriverName(driver);
+    checkInputSize(driver, input);
     const daemon = await connectDaemon();
     try {
       process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);

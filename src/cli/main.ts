@@ -27,10 +27,11 @@ export function unknownCommand(config: Config, argv: string[]): UmdError {
   const ids = config.commandIDs.filter((id) => !config.findCommand(id)?.hidden).map(spaced);
   const topic = words[0] !== undefined && config.findTopic(words[0]) ? words[0] : undefined;
   const typed = (topic ? words.slice(0, 2) : words.slice(0, 1)).join(' ');
-  const guess = closest(typed, ids);
+  const inTopic = topic ? ids.filter((id) => id.startsWith(`${topic} `)).map((id) => id.slice(topic.length + 1)) : [];
+  const guess = topic ? closest(words[1] ?? '', inTopic) : closest(typed, ids);
   const hints: string[] = [];
-  if (guess) hints.push(`did you mean \`umd ${guess}\`?`);
-  else if (topic) hints.push(`the ${topic} commands are: ${ids.filter((id) => id.startsWith(`${topic} `)).map((id) => id.slice(topic.length + 1)).join(', ')}`);
+  if (guess) hints.push(`did you mean \`umd ${topic ? `${topic} ${guess}` : guess}\`?`);
+  else if (topic) hints.push(`the ${topic} commands are: ${inTopic.join(', ')}`);
   hints.push(`see \`umd help${topic ? ` ${topic}` : ''}\` for every command`);
   return usageError(`unknown command \`umd ${typed}\``, hints);
 }

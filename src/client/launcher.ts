@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
 import { checkSocketPath, ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
-import { DaemonConnection } from './connection.js';
+import { DaemonConnection, envDurationMs } from './connection.js';
 import { selfCommand } from './self.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 5000;
@@ -121,6 +121,6 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
     if (options.autostart === false) throw noDaemon(paths, error);
     if (errno === 'ECONNREFUSED') removeStaleSocket(paths);
   }
-  const timeoutMs = options.startTimeoutMs ?? (Number(process.env.UMD_DAEMON_START_TIMEOUT_MS) || DEFAULT_START_TIMEOUT_MS);
+  const timeoutMs = options.startTimeoutMs ?? envDurationMs('UMD_DAEMON_START_TIMEOUT_MS', DEFAULT_START_TIMEOUT_MS);
   return waitReady(paths, launch(paths), timeoutMs);
 }

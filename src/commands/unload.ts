@@ -1,11 +1,11 @@
-import { Args } from '@oclif/core';
+import { driverArg } from '../cli/args.js';
 import { UmdCommand } from '../cli/base.js';
 import type { UnloadResult } from '../protocol/messages.js';
 
 export default class Unload extends UmdCommand {
   static override summary = 'Unload a driver: kill its handler and remove its blob copy (rmmod).';
   static override examples = ['<%= config.bin %> unload sample'];
-  static override args = { driver: Args.string({ description: 'Driver name, e.g. sample', required: true }) };
+  static override args = { driver: driverArg };
 
   async run(): Promise<UnloadResult> {
     const { args, flags } = await this.parse(Unload);

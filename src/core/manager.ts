@@ -57,6 +57,11 @@ export class DriverManager {
     return this.#pkg;
   }
 
+  /** The handler as messages name it: its blob's file name (`hang_after_first`), not the manager's default name. */
+  get handlerLabel(): string {
+    return path.basename(this.#pkg.manifest.handler);
+  }
+
   get loaded(): boolean {
     return this.#loaded;
   }
@@ -131,7 +136,7 @@ export class DriverManager {
     this.#closeSandbox();
     if (this.#blobCopy) removeBlob(this.#blobCopy);
     this.#blobCopy = null;
-    this.#log('info', `Unloaded ${this.hooks.handlerName}`);
+    this.#log('info', `Unloaded ${this.handlerLabel}`);
     return { pid };
   }
 
@@ -197,6 +202,7 @@ export class DriverManager {
   }
 
   #onDemandFailed(cause: unknown): UmdError {
+    this.#stats.failures++;
     return this.#remember(onDemandFailedError(this.name, cause));
   }
 
@@ -273,7 +279,7 @@ export class DriverManager {
     }
     const copy = this.#blobCopy as string;
     verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
-    const handlerName = this.hooks.handlerName;
+    const handlerName = this.handlerLabel;
     this.#sandbox ??= await SandboxSession.open({
       driver: this.name,
       handlerName,
@@ -290,6 +296,10 @@ export class DriverManager {
       onExit: (exit) => {
         // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
+        // Killed or exited by itself while idle: `umd list` shows why it stopped.
+        if (this.#handler === handler && !handler.signalled) {
+          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one; see `umd log`'] });
+        }
       },
     });
     this.#handler = handler;
@@ -332,7 +342,7 @@ export class DriverManager {
   }
 
   #startLimitError(): UmdError {
-    return startLimitError(this.name, this.hooks.handlerName, this.#opts.startLimit);
+    return startLimitError(this.name, this.handlerLabel, this.#opts.startLimit);
   }
 
   /**

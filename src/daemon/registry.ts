@@ -110,6 +110,7 @@ export class DriverRegistry {
       managerName: hooks.name,
       handlerName: hooks.handlerName,
       loaderName: hooks.loaderName ?? null,
+      fields: hooks.fields ? [...hooks.fields] : null,
       requestSize: hooks.requestSize,
       replySize: hooks.replySize,
       timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,

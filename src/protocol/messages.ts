@@ -65,6 +65,8 @@ export interface InfoResult {
   managerName: string;
   handlerName: string;
   loaderName: string | null;
+  /** The input object's field names, which `umd send` takes as flags; null when the input is not an object. */
+  fields: string[] | null;
   requestSize: number;
   replySize: number;
   timeoutMs: number;
