@@ -84,9 +84,12 @@ async function fastSelftest(): Promise<void> {
     run.finishSelftest(run.unreachable(options, error), output);
     return;
   }
+  const progress = { done: 0 };
+  const stopListening = run.exitOnInterrupt(options, progress, false);
   try {
-    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath()), options, output.log), output);
+    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath(), progress), options, output.log), output);
   } finally {
+    stopListening();
     daemon.close();
   }
 }

@@ -41,6 +41,8 @@ export class DaemonConnection {
   readonly #socket: net.Socket;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** The pid of the daemon this client launched before connecting, if it launched one (it may have lost a race to another). */
+  launchedPid: number | null = null;
   #closedError: UmdError | null = null;
 
   private constructor(socketPath: string, socket: net.Socket) {

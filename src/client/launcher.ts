@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { removeStaleSocket } from '../core/stale-socket.js';
+import { describeUncleanEnd, isDaemonProcess, processState, readRecord, uncleanEnd } from '../core/daemon-record.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
@@ -17,6 +18,17 @@ export interface ClientOptions {
   autostart?: boolean;
   /** How long a started daemon has to answer, in ms. */
   startTimeoutMs?: number;
+  /** Told when the daemon this client replaces ended uncleanly (default: a `umd: note:` line on stderr). */
+  onUncleanEnd?: (note: string) => void;
+}
+
+/** A daemon that is stopped (SIGSTOP, a debugger) accepts connections but can answer nothing: say so at once. */
+function refuseStoppedDaemon(paths: RuntimePaths): void {
+  const record = readRecord(paths.dir);
+  if (!record || processState(record.pid) !== 'T' || !isDaemonProcess(record.pid)) return;
+  throw new UmdError('EAGAIN', `the umd daemon (pid ${record.pid}) on ${paths.socket} is stopped (SIGSTOP or a debugger) and cannot answer`, {
+    suggestions: [`Let it go on with \`kill -CONT ${record.pid}\`, or end it with \`umd daemon stop\``],
+  });
 }
 
 function errnoOf(error: unknown): string | undefined {
@@ -111,8 +123,16 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
   const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
   checkSocketPath(paths);
   try {
-    return await DaemonConnection.connect(paths.socket);
+    const connection = await DaemonConnection.connect(paths.socket);
+    try {
+      refuseStoppedDaemon(paths);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return connection;
   } catch (error) {
+    if (error instanceof UmdError) throw error;
     const errno = errnoOf(error);
     if (errno === 'ENOTDIR') ensureRuntimeDir(paths.dir); // throws ENOTDIR, naming the file in the way
     if (errno !== 'ENOENT' && errno !== 'ECONNREFUSED') {
@@ -122,5 +142,10 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
     if (errno === 'ECONNREFUSED') removeStaleSocket(paths);
   }
   const timeoutMs = options.startTimeoutMs ?? envDurationMs('UMD_DAEMON_START_TIMEOUT_MS', DEFAULT_START_TIMEOUT_MS);
-  return waitReady(paths, launch(paths), timeoutMs);
+  const previous = uncleanEnd(paths.dir);
+  if (previous) (options.onUncleanEnd ?? ((note) => process.stderr.write(`umd: note: ${note}\n`)))(describeUncleanEnd(previous, paths.log));
+  const child = launch(paths);
+  const connection = await waitReady(paths, child, timeoutMs);
+  connection.launchedPid = child.pid ?? null;
+  return connection;
 }

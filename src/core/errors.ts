@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'ENAMETOOLONG', // the socket path does not fit a Unix socket address
   'EMSGSIZE', // an input too large for one control message
   'EUSAGE', // the command line is wrong (exit status 2)
+  'EINTR', // interrupted (Ctrl-C)
   'EIO', // anything else the system reported
 ] as const;
 

@@ -16,6 +16,10 @@ export interface DaemonOptions {
   searchPath?: string[];
   /** How often the daemon checks that its socket file is still there, in ms. */
   socketCheckMs?: number;
+  /** A listening socket handed over by a service manager (socket activation, fd 3): served instead of binding one. */
+  listenFd?: number;
+  /** Lines logged before any other, e.g. that the previous daemon ended uncleanly. */
+  firstLines?: string[];
 }
 
 /**
@@ -33,6 +37,7 @@ export class Daemon {
   readonly #sockets = new Set<net.Socket>();
   #server: net.Server | null = null;
   #socketIno = 0;
+  readonly #listenFd: number | undefined;
   #watch: NodeJS.Timeout | null = null;
   #shuttingDown: Promise<void> | null = null;
   #resolveClosed: () => void = () => undefined;
@@ -40,6 +45,7 @@ export class Daemon {
   private constructor(paths: RuntimePaths, lock: net.Server, options: DaemonOptions) {
     this.paths = paths;
     this.#lock = lock;
+    this.#listenFd = options.listenFd;
     this.ring = new LogRing(2000, paths.log);
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
@@ -62,8 +68,12 @@ export class Daemon {
       lock.close();
       throw error;
     }
-    daemon.#watch = setInterval(() => daemon.#checkSocket(), options.socketCheckMs ?? 1000);
-    daemon.#watch.unref();
+    // An inherited socket is the service manager's to keep; it is not put back when removed.
+    if (options.listenFd === undefined) {
+      daemon.#watch = setInterval(() => daemon.#checkSocket(), options.socketCheckMs ?? 1000);
+      daemon.#watch.unref();
+    }
+    for (const line of options.firstLines ?? []) daemon.ring.log({ level: 'warn', source: 'umd', message: line });
     daemon.ring.log({ level: 'info', source: 'umd', message: `umd daemon ${VERSION} pid ${process.pid} serving ${paths.socket}` });
     return daemon;
   }
@@ -81,19 +91,10 @@ export class Daemon {
   }
 
   async #listen(): Promise<void> {
+    if (this.#listenFd !== undefined) return this.#listenInherited(this.#listenFd);
     // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
     removeStaleSocket(this.paths);
-    const shared: SharedContext = {
-      registry: this.registry,
-      ring: this.ring,
-      status: () => this.status(),
-      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
-    };
-    const server = net.createServer((socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-      serveConnection(socket, shared);
-    });
+    const server = this.#newServer();
     const oldMask = process.umask(0o177); // the socket file is born 0600
     try {
       await new Promise<void>((resolve, reject) => {
@@ -105,9 +106,44 @@ export class Daemon {
     } finally {
       process.umask(oldMask);
     }
+    this.#serve(server);
+    this.#socketIno = statSync(this.paths.socket).ino;
+  }
+
+  #serve(server: net.Server): void {
     server.on('error', (error) => this.ring.log({ level: 'error', source: 'umd', message: `control socket: ${error.message}` }));
     this.#server = server;
-    this.#socketIno = statSync(this.paths.socket).ino;
+  }
+
+  /** Serves the listening socket a service manager passed as `fd` (systemd's LISTEN_FDS). */
+  async #listenInherited(fd: number): Promise<void> {
+    const server = this.#newServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, resolve);
+      });
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot serve the inherited socket (fd ${fd}): ${(error as Error).message}`, {
+        cause: error,
+        suggestions: [`The service manager must pass a listening Unix stream socket bound to ${this.paths.socket} (ListenStream=)`],
+      });
+    }
+    this.#serve(server);
+  }
+
+  #newServer(): net.Server {
+    const shared: SharedContext = {
+      registry: this.registry,
+      ring: this.ring,
+      status: () => this.status(),
+      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
+    };
+    return net.createServer((socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+      serveConnection(socket, shared);
+    });
   }
 
   /** A tmp cleaner may delete the socket file; put it back so clients can reach us. */
@@ -139,7 +175,7 @@ export class Daemon {
     await this.registry.closeAll();
     await closing;
     try {
-      if (statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
+      if (this.#listenFd === undefined && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
     } catch {
       // already gone
     }
