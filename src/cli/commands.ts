@@ -12,6 +12,7 @@ import List from '../commands/list.js';
 import Load from '../commands/load.js';
 import Log from '../commands/log.js';
 import Selftest from '../commands/selftest.js';
+import Restart from '../commands/restart.js';
 import Send from '../commands/send.js';
 import Unload from '../commands/unload.js';
 import Version from '../commands/version.js';
@@ -22,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   list: List,
   load: Load,
   log: Log,
+  restart: Restart,
   selftest: Selftest,
   send: Send,
   unload: Unload,

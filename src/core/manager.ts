@@ -98,26 +98,41 @@ export class DriverManager {
 
   /** mgmt_load: copy and check the blob, start the handler; on failure remove the copy. */
   async load(): Promise<LoadOutcome> {
+    return this.#lock.run(async () => this.#loadLocked());
+  }
+
+  /**
+   * unload + load under one lock, so no request runs in between: the
+   * handler is killed, the package read again, the blob checked and copied
+   * afresh, a new handler started. A driver that is not loaded is loaded.
+   */
+  async restart(): Promise<LoadOutcome & { oldPid: number | null; wasLoaded: boolean }> {
     return this.#lock.run(async () => {
-      if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
-      const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
-      const copy = installBlob(pkg, this.#opts.blobsDir);
-      this.#pkg = pkg;
-      this.#blobCopy = copy;
-      this.#startsThisLoad = 0;
-      this.#failed = false;
-      this.#opts.startLimit.reset();
-      try {
-        const handler = await this.#start();
-        this.#loaded = true;
-        return { alreadyLoaded: false, pid: handler.pid };
-      } catch (error) {
-        this.#closeSandbox();
-        removeBlob(copy);
-        this.#blobCopy = null;
-        throw this.#remember(error);
-      }
+      const wasLoaded = this.#loaded;
+      const oldPid = wasLoaded ? (await this.#unloadLocked()).pid : null;
+      return { ...(await this.#loadLocked()), oldPid, wasLoaded };
     });
+  }
+
+  async #loadLocked(): Promise<LoadOutcome> {
+    if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
+    const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
+    const copy = installBlob(pkg, this.#opts.blobsDir);
+    this.#pkg = pkg;
+    this.#blobCopy = copy;
+    this.#startsThisLoad = 0;
+    this.#failed = false;
+    this.#opts.startLimit.reset();
+    try {
+      const handler = await this.#start();
+      this.#loaded = true;
+      return { alreadyLoaded: false, pid: handler.pid };
+    } catch (error) {
+      this.#closeSandbox();
+      removeBlob(copy);
+      this.#blobCopy = null;
+      throw this.#remember(error);
+    }
   }
 
   /** mgmt_unload: kill the handler, mark the driver not loaded, remove the blob copy. */
