@@ -40,6 +40,8 @@ export default class Send extends UmdCommand {
     const { rest, fields } = splitFieldFlags(this.argv, new Set(own));
     const { args, flags } = await this.parse(Send, rest);
     const hasFields = Object.keys(fields).length > 0;
+    const daemon = hasFields ? await this.daemon(flags) : null;
+    if (daemon) await checkFieldFlags(daemon, args.driver, fields, Object.keys(Send.flags), this.searchPath());
     const given = [args.input !== undefined, flags.stdin, hasFields].filter(Boolean).length;
     if (given !== 1) {
       throw usageError(`send to ${args.driver}: expected the input once (an argument, --stdin, or field flags), got ${given === 0 ? 'none' : given}`, [
@@ -48,11 +50,9 @@ export default class Send extends UmdCommand {
         `umd send ${args.driver} --<field> <value> (drivers whose input is a JSON object)`,
       ]);
     }
-    const daemon = await this.daemon(flags);
-    await checkFieldFlags(daemon, args.driver, fields, Object.keys(Send.flags), this.searchPath());
     const input = hasFields ? JSON.stringify(fields) : flags.stdin ? await text(process.stdin) : (args.input as string);
     checkInputSize(args.driver, input);
-    const result = await sendRequest(daemon, { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) });
+    const result = await sendRequest(daemon ?? (await this.daemon(flags)), { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) });
     this.log(describeSend(result));
     return result;
   }
