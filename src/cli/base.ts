@@ -43,6 +43,11 @@ export abstract class UmdCommand extends Command {
     if (!this.#quiet) super.log(message, ...args);
   }
 
+  /** One line on stdout, --json or not (oclif's log() is silent under --json), unless -q. */
+  protected out(line: string): void {
+    if (!this.#quiet) process.stdout.write(`${line}\n`);
+  }
+
   override logJson(json: unknown): void {
     if (!this.#quiet) super.logJson(json);
   }

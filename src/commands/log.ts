@@ -39,7 +39,7 @@ export default class Log extends UmdCommand {
     const daemon = await this.daemon(flags);
     const local = process.stdout.isTTY === true;
     const print = (entry: LogEntry) => {
-      if (this.jsonEnabled()) this.log(JSON.stringify(entry));
+      if (this.jsonEnabled()) this.out(JSON.stringify(entry));
       else this.log(formatLogEntry(entry, { local }));
     };
     const entries = await daemon.request('log', params, flags.follow ? { timeoutMs: 0, onEvent: print } : {});

@@ -18,7 +18,7 @@ export function makeDirs(dir: string, what: string): void {
       isDir = statSync(at).isDirectory();
     } catch (error) {
       const errno = (error as NodeJS.ErrnoException).code;
-      if (errno !== 'ENOENT') throw cannotCreate(dir, what, error);
+      if (errno !== 'ENOENT' && errno !== 'ENOTDIR') throw cannotCreate(dir, what, error);
       missing.unshift(at);
       const parent = path.dirname(at);
       if (parent === at) throw cannotCreate(dir, what, error);
