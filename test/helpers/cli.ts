@@ -57,8 +57,8 @@ export interface RunningCli {
 }
 
 /** Starts a command (bin/run.js by default) and lets the test talk to it while it runs. */
-export function startCli(env: Record<string, string>, command: string, args: string[]): RunningCli {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+export function startCli(env: Record<string, string>, command: string, args: string[], extraFds: number[] = []): RunningCli {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe', ...extraFds] }) as ChildProcessWithoutNullStreams;
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];
