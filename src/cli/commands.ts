@@ -2,6 +2,7 @@
 // src/commands/: the "explicit" command index of the bundled CLI
 // (src/cli/bundled.ts). test/binary/bundle.test.ts checks that it misses none.
 import type { Command } from '@oclif/core';
+import Completion from '../commands/completion.js';
 import DaemonRun from '../commands/daemon/run.js';
 import DaemonStart from '../commands/daemon/start.js';
 import DaemonStatus from '../commands/daemon/status.js';
@@ -18,6 +19,7 @@ import Unload from '../commands/unload.js';
 import Version from '../commands/version.js';
 
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
+  completion: Completion,
   help: Help,
   info: Info,
   list: List,
