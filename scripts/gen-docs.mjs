@@ -4,6 +4,8 @@
 // build; test/cli/docs.test.ts fails when either is not current.
 // With --check it writes nothing and exits 1 when something would change.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 import { commandInfos } from '../dist/src/cli/command-info.js';
 import { manPage, markdownReference } from '../dist/src/cli/docs.js';
 
@@ -11,7 +13,7 @@ const root = new URL('../', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('oclif.manifest.json', root), 'utf8'));
 const commands = commandInfos(Object.values(manifest.commands));
 
-export function expectedDocs() {
+function expectedDocs() {
   const readme = readFileSync(new URL('README.md', root), 'utf8');
   const start = '<!-- commands:start -->\n';
   const end = '<!-- commands:end -->';
@@ -34,12 +36,12 @@ if (process.argv.includes('--check')) {
   }
   const stale = [man !== docs.man && 'man/umd.1', readFileSync(new URL('README.md', root), 'utf8') !== docs.readme && 'README.md'].filter(Boolean);
   if (stale.length > 0) {
-    console.error(`umd: ${stale.join(' and ')} not current: run \`npm run docs\``);
+    process.stderr.write(`umd: ${stale.join(' and ')} not current: run \`npm run docs\`\n`);
     process.exit(1);
   }
 } else {
   mkdirSync(new URL('man/', root), { recursive: true });
   writeFileSync(new URL('man/umd.1', root), docs.man);
   writeFileSync(new URL('README.md', root), docs.readme);
-  console.log('umd: wrote man/umd.1 and the command reference in README.md');
+  process.stdout.write('umd: wrote man/umd.1 and the command reference in README.md\n');
 }
