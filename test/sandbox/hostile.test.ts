@@ -21,10 +21,10 @@ const hostile = test.macro<[fixture: string, outcome: Outcome, manifest?: Record
   const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
   if ('signal' in outcome) {
-    await logged(t, logs, 'umd', `sample_umh pid ${pid} was killed by ${outcome.signal}`);
+    await logged(t, logs, 'umd', `${fixture} pid ${pid} was killed by ${outcome.signal}`);
   } else {
-    await logged(t, logs, 'sample_umh', `${outcome.what}: failed: ${outcome.errno}`);
-    await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+    await logged(t, logs, fixture, `${outcome.what}: failed: ${outcome.errno}`);
+    await logged(t, logs, 'umd', `${fixture} pid ${pid} exited with status 3`);
   }
   t.is(manager.state, 'stopped');
   await unharmed(t);
@@ -95,8 +95,8 @@ test('allocating without bound stops at the address-space limit (256 MiB): ENOME
   const { manager, logs } = await makeManager(t, 'hostile', { handler: path.join(FIXTURES, 'sandbox_alloc') });
   const { pid } = await manager.load();
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
-  await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
-  const line = logs.find((e) => e.source === 'sample_umh' && e.message.startsWith('allocate without bound'))?.message ?? '';
+  await logged(t, logs, 'umd', `sandbox_alloc pid ${pid} exited with status 3`);
+  const line = logs.find((e) => e.source === 'sandbox_alloc' && e.message.startsWith('allocate without bound'))?.message ?? '';
   const mib = Number(/^allocate without bound \((\d+) MiB\): failed: ENOMEM$/.exec(line)?.[1]);
   t.true(mib > 64 && mib < 256, line);
   await unharmed(t);

@@ -15,7 +15,7 @@ const NONE = '0000000000000000';
 async function inside(t: Parameters<typeof makeManager>[0], manifest: Record<string, unknown> = {}, options: Parameters<typeof makeManager>[3] = {}) {
   const fixture = await makeManager(t, 'status', { handler: STATUS, extra: manifest }, options);
   const { pid } = await fixture.manager.load();
-  await logged(t, fixture.logs, 'sample_umh', 'Started sandbox_status');
+  await logged(t, fixture.logs, 'sandbox_status', 'Started sandbox_status');
   return { ...fixture, pid, lines: statusLines(fixture.logs) };
 }
 
@@ -71,13 +71,13 @@ test("a handler's environment is exactly driver.json's env, nothing of the daemo
 (has('private-kmsg') ? test : test.skip)("a handler's /dev/kmsg is the driver's own FIFO: its lines land in the log, by level, not in the kernel's", async (t) => {
   const { lines, logs } = await inside(t);
   t.true(lines.includes('kmsg fifo'));
-  await logged(t, logs, 'sample_umh', 'sandbox_status: hello from /dev/kmsg');
+  await logged(t, logs, 'sandbox_status', 'sandbox_status: hello from /dev/kmsg');
   t.is(logs.find((e) => e.message === 'sandbox_status: hello from /dev/kmsg')?.level, 'warn');
 });
 
 test('"sandbox": false runs the handler with the daemon\'s privileges and says so at every load', async (t) => {
   const { manager, logs, lines } = await inside(t, { sandbox: false });
-  const warning = `driver status: handler sample_umh runs WITHOUT the sandbox, turned off by driver.json ("sandbox": false): it runs as ${userInfo().username} with every privilege the daemon has`;
+  const warning = `driver status: handler sandbox_status runs WITHOUT the sandbox, turned off by driver.json ("sandbox": false): it runs as ${userInfo().username} with every privilege the daemon has`;
   t.deepEqual(logs.filter((e) => e.level === 'warn').map((e) => e.message), [warning]);
   t.true(lines.includes(`Seccomp:\t0`));
   t.is(manager.sandbox?.status, 'off');
@@ -90,7 +90,7 @@ test('the manager option launch.sandbox false (for benchmarks) turns it off, wit
   const { manager, logs, lines } = await inside(t, {}, { launch: { sandbox: false } });
   t.is(manager.sandbox?.status, 'off');
   t.true(lines.includes(`Seccomp:\t0`));
-  const warning = `driver status: handler sample_umh runs WITHOUT the sandbox, turned off by the manager's launch options (sandbox: false): it runs as ${userInfo().username} with every privilege the daemon has`;
+  const warning = `driver status: handler sandbox_status runs WITHOUT the sandbox, turned off by the manager's launch options (sandbox: false): it runs as ${userInfo().username} with every privilege the daemon has`;
   t.deepEqual(logs.filter((e) => e.level === 'warn').map((e) => e.message), [warning]);
 });
 
