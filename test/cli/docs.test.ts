@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BIN, ROOT, tempDir } from '../helpers/runtime.js';
 
@@ -47,4 +47,19 @@ test('zsh and fish completion: every command and flag is there', async (t) => {
   }
   t.true(fish.includes("complete -c umd -n '__fish_seen_subcommand_from log' -l level -x -a 'info warn error' -d "));
   t.true(fish.includes("complete -c umd -n '__fish_seen_subcommand_from send' -l timeout -r -d "));
+});
+
+test('every command has a summary, a description with its exit statuses, and examples with $ in its help', async (t) => {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, { summary?: string; description?: string; examples?: string[]; hidden?: boolean; enableJsonFlag?: boolean }>;
+  };
+  for (const [id, command] of Object.entries(manifest.commands)) {
+    if (command.hidden) continue;
+    t.truthy(command.summary, id);
+    t.regex(command.description ?? '', /Exit status/, id);
+    if (command.enableJsonFlag) t.regex(command.description ?? '', /--json: /, id);
+    t.true((command.examples ?? []).length > 0, id);
+  }
+  const help = spawnSync(process.execPath, [BIN, 'restart', '--help'], { encoding: 'utf8' });
+  t.regex(help.stdout, /\nEXAMPLES\n {2}\$ umd restart sample\n/);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { cliEnv, startCli, umd } from '../helpers/cli.js';
 import { makePackage } from '../helpers/packages.js';
 import { BIN, FIXTURES, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
+import { only } from '../helpers/skip.js';
 
 // Issue 12, points 4, 9 and 12 (selftest): Ctrl-C is 130 with the seed; a digest failure fails (1); the seed is always printed.
 
@@ -25,7 +26,7 @@ try {
   hasScript = false;
 }
 
-(hasScript ? test : test.skip)('Ctrl-C during an interactive selftest (a terminal, live progress): exit 130 and the seed [needs script(1) from util-linux for a pty]', async (t) => {
+only(hasScript, 'needs script(1) from util-linux for a terminal')('Ctrl-C during an interactive selftest (a terminal, live progress): exit 130 and the seed', async (t) => {
   const { env } = cliEnv(t);
   // script(1) gives the selftest a terminal; a ^C typed into it is the terminal's SIGINT to the foreground group.
   const command = `stty cols 120; exec ${process.execPath} ${BIN} selftest --iterations 1000000 --seed 77`;

@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { cliEnv, startCli, umd } from '../helpers/cli.js';
 import { BIN, ROOT, tempDir } from '../helpers/runtime.js';
+import { only } from '../helpers/skip.js';
 
 // examples/systemd/: the units are valid, and the daemon keeps its side of their contract (systemd does not run here).
 
@@ -26,7 +27,7 @@ try {
   hasAnalyze = false;
 }
 
-(hasAnalyze ? test : test.skip)('systemd-analyze verify finds nothing wrong in umd.service and umd.socket [needs systemd-analyze]', (t) => {
+only(hasAnalyze, 'needs systemd-analyze')('systemd-analyze verify finds nothing wrong in umd.service and umd.socket', (t) => {
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'umd.service'), readFileSync(path.join(UNITS, 'umd.service'), 'utf8').replaceAll('/usr/local/bin/umd', BIN));
   writeFileSync(path.join(dir, 'umd.socket'), readFileSync(path.join(UNITS, 'umd.socket'), 'utf8'));

@@ -5,6 +5,7 @@ import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
 import { FIXTURES, SAMPLE_HANDLER } from '../helpers/runtime.js';
 import { has, logged, root } from './support.js';
+import { only } from '../helpers/skip.js';
 
 // Each fixture answers post_start, then on the next request tries one thing
 // a taken-over parser would try (test/fixtures/handlers/hostile.h). The
@@ -42,7 +43,7 @@ test('opening /etc/passwd for writing fails with EACCES', hostile, 'sandbox_writ
 
 seccomp('opening a TCP socket kills the handler: SIGSYS', hostile, 'sandbox_tcp', { signal: 'SIGSYS' });
 
-(has('network-namespace') ? test : test.skip)(
+only(has('network-namespace'), 'no network namespace here')(
   'with socket and connect allowed, 127.0.0.1 is still unreachable: the handler has an empty network namespace',
   async (t) => {
     const server = net.createServer((socket) => {
@@ -62,7 +63,7 @@ seccomp('executing another program kills the handler: SIGSYS (execveat is allowe
 
 seccomp('killing the daemon kills the handler: SIGSYS', hostile, 'sandbox_kill', { signal: 'SIGSYS' });
 
-(has('pid-namespace') ? test : test.skip)(
+only(has('pid-namespace'), 'no PID namespace here')(
   'with kill allowed, the daemon is still out of reach: ESRCH, it is not in the handler\'s PID namespace',
   hostile,
   'sandbox_kill',
