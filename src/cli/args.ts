@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { checkedDriverName } from './driver-name.js';
 
 /** The DRIVER argument of the driver commands. */
-export const driverArg = Args.string({ description: 'Driver name, e.g. sample (letters, digits, _ - .)', required: true, parse: async (input) => checkedDriverName(input) });
+export const driverArg = Args.string({ description: 'Driver name, e.g. sample', required: true, parse: async (input) => checkedDriverName(input) });
 
 /** The longest deadline any flag takes: one hour, well inside what a Node timer can hold (2^31-1 ms). */
 export const MAX_DURATION_MS = 3_600_000;

@@ -14,7 +14,7 @@ export default class Completion extends UmdCommand {
     '<%= config.bin %> completion zsh > "${fpath[1]}/_umd"',
     '<%= config.bin %> completion fish > ~/.config/fish/completions/umd.fish',
   ];
-  static override args = { shell: Args.string({ description: 'bash, zsh or fish', required: true, options: [...SHELLS] }) };
+  static override args = { shell: Args.string({ description: 'The shell', required: true, options: [...SHELLS] }) };
   static override enableJsonFlag = false;
 
   async run(): Promise<void> {
