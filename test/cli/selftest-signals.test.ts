@@ -28,13 +28,11 @@ try {
 
 only(hasScript, 'needs script(1) from util-linux for a terminal')('Ctrl-C during an interactive selftest (a terminal, live progress): exit 130 and the seed', async (t) => {
   const { env } = cliEnv(t);
-  // script(1) gives the selftest a terminal; a ^C typed into it is the terminal's SIGINT to the foreground group.
-  const command = `stty cols 120; exec ${process.execPath} ${BIN} selftest --iterations 1000000 --seed 77`;
+  // script(1) gives the selftest a terminal (of 0 rows and columns unless set: listr2 would draw nothing);
+  // a ^C typed into it is the terminal's SIGINT to the foreground group.
+  const command = `stty rows 40 cols 120; exec ${process.execPath} ${BIN} selftest --iterations 1000000 --seed 77`;
   const run = startCli(env, 'script', ['-qec', command, '/dev/null']);
-  // listr2 may hold its frames back in script(1)'s pty, so wait for the run to show in the daemon's log instead.
-  let started = false;
-  for (let i = 0; i < 400 && !started; i++) started = (await umd(env, ['log', '--driver', 'sample'])).stdout.includes('Unloaded');
-  t.true(started);
+  await run.waitFor(/iteration \d+\/1000000, offset \d+/); // the live progress
   run.child.stdin.write('\u0003');
   t.like(await run.exited, { code: 130 });
   const out = run.output().stdout.replaceAll('\r\n', '\n');
