@@ -4,7 +4,7 @@ import type { RuntimePaths } from '../core/paths.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
 
 /** Waits up to `ms` for `pid` to be gone; true when it is. */
-async function gone(pid: number, ms: number): Promise<boolean> {
+export async function gone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (isDaemonProcess(pid)) {
     if (Date.now() >= deadline) return false;

@@ -1,5 +1,5 @@
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
-import { killDaemon } from '../../cli/daemon-kill.js';
+import { gone, killDaemon } from '../../cli/daemon-kill.js';
 import { probeDaemon, STOP_GRACE_MS } from '../../cli/daemon-probe.js';
 import { readRecord } from '../../core/daemon-record.js';
 import { UmdError } from '../../core/errors.js';
@@ -36,6 +36,12 @@ export default class DaemonStop extends UmdCommand {
     try {
       const { pid } = await daemon.request('shutdown', {}, { timeoutMs: STOP_GRACE_MS });
       await daemon.closed();
+      // It has let go of its clients; "stopped" is said once its handlers are killed and it has exited.
+      if (!(await gone(pid, 2 * STOP_GRACE_MS))) {
+        const how = await killDaemon(pid, probe.paths, STOP_GRACE_MS);
+        this.log(`umd: daemon pid ${pid} did not finish shutting down; ${how}`);
+        return { pid, wasRunning: true, how: how.includes('SIGKILL') ? 'SIGKILL' : 'SIGTERM' };
+      }
       this.log(`umd: daemon pid ${pid} stopped`);
       return { pid, wasRunning: true, how: 'asked' };
     } catch (error) {
