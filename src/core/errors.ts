@@ -21,6 +21,11 @@ export const ERROR_CODES = [
   'EPROTO', // a malformed control-socket message
   'ECHILD', // the handler exited or was killed at start
   'ENOTSUP', // the driver requires a sandbox protection this system cannot give
+  'ENOTDIR', // a path that must be a directory is not one (the runtime dir)
+  'ENAMETOOLONG', // the socket path does not fit a Unix socket address
+  'EMSGSIZE', // an input too large for one control message
+  'EUSAGE', // the command line is wrong (exit status 2)
+  'EINTR', // interrupted (Ctrl-C)
   'EIO', // anything else the system reported
 ] as const;
 

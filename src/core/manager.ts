@@ -64,6 +64,11 @@ export class DriverManager {
     return this.#pkg;
   }
 
+  /** The handler as messages name it: its blob's file name (`hang_after_first`), not the manager's default name. */
+  get handlerLabel(): string {
+    return path.basename(this.#pkg.manifest.handler);
+  }
+
   get loaded(): boolean {
     return this.#loaded;
   }
@@ -105,27 +110,42 @@ export class DriverManager {
    * is refused (EAGAIN) while the driver is `failed`.
    */
   async load(options: { onDemand?: boolean } = {}): Promise<LoadOutcome> {
+    return this.#lock.run(async () => this.#loadLocked(options));
+  }
+
+  /**
+   * unload + load under one lock, so no request runs in between: the
+   * handler is killed, the package read again, the blob checked and copied
+   * afresh, a new handler started. A driver that is not loaded is loaded.
+   */
+  async restart(): Promise<LoadOutcome & { oldPid: number | null; wasLoaded: boolean }> {
     return this.#lock.run(async () => {
-      if (!options.onDemand) this.#limit.reset();
-      if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
-      const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
-      if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
-      if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
-      const copy = installBlob(pkg, this.#opts.blobsDir);
-      this.#pkg = pkg;
-      this.#blobCopy = copy;
-      this.#startsThisLoad = 0;
-      try {
-        const handler = await this.#start();
-        this.#loaded = true;
-        return { alreadyLoaded: false, pid: handler.pid };
-      } catch (error) {
-        await this.#closeSandbox();
-        removeBlob(copy);
-        this.#blobCopy = null;
-        throw this.#remember(error);
-      }
+      const wasLoaded = this.#loaded;
+      const oldPid = wasLoaded ? (await this.#unloadLocked()).pid : null;
+      return { ...(await this.#loadLocked({})), oldPid, wasLoaded };
     });
+  }
+
+  async #loadLocked(options: { onDemand?: boolean }): Promise<LoadOutcome> {
+    if (!options.onDemand) this.#limit.reset();
+    if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
+    const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
+    if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
+    if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
+    const copy = installBlob(pkg, this.#opts.blobsDir);
+    this.#pkg = pkg;
+    this.#blobCopy = copy;
+    this.#startsThisLoad = 0;
+    try {
+      const handler = await this.#start();
+      this.#loaded = true;
+      return { alreadyLoaded: false, pid: handler.pid };
+    } catch (error) {
+      await this.#closeSandbox();
+      removeBlob(copy);
+      this.#blobCopy = null;
+      throw this.#remember(error);
+    }
   }
 
   /** mgmt_unload: kill the handler, mark the driver not loaded, remove the blob copy. */
@@ -145,7 +165,7 @@ export class DriverManager {
     this.#driverLog.flush();
     if (this.#blobCopy) removeBlob(this.#blobCopy);
     this.#blobCopy = null;
-    this.#log('info', `Unloaded ${this.hooks.handlerName}`);
+    this.#log('info', `Unloaded ${this.handlerLabel}`);
     return { pid };
   }
 
@@ -212,6 +232,7 @@ export class DriverManager {
   }
 
   #onDemandFailed(cause: unknown): UmdError {
+    this.#stats.failures++;
     return this.#remember(onDemandFailedError(this.name, cause));
   }
 
@@ -282,7 +303,7 @@ export class DriverManager {
   async #backoff(): Promise<void> {
     const waitMs = this.#limit.backoffMs();
     if (waitMs === 0) return;
-    this.#log('warn', `${this.hooks.handlerName} was started ${this.#limit.settings.burst} times or more within ${this.#limit.settings.intervalMs / 1000} s; waiting ${waitMs} ms before the next start`);
+    this.#log('warn', `${this.handlerLabel} was started ${this.#limit.settings.burst} times or more within ${this.#limit.settings.intervalMs / 1000} s; waiting ${waitMs} ms before the next start`);
     await sleep(waitMs);
   }
 
@@ -302,7 +323,7 @@ export class DriverManager {
   async #startOnce(): Promise<HandlerProcess> {
     const copy = this.#blobCopy as string;
     verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
-    const handlerName = this.hooks.handlerName;
+    const handlerName = this.handlerLabel;
     this.#sandbox ??= await SandboxSession.open({
       driver: this.name,
       handlerName,
@@ -321,6 +342,10 @@ export class DriverManager {
       onExit: (exit) => {
         // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
+        // Killed or exited by itself while idle: `umd list` shows why it stopped.
+        if (this.#handler === handler && !handler.signalled) {
+          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one; see `umd log`'] });
+        }
       },
     });
     this.#handler = handler;
@@ -364,7 +389,7 @@ export class DriverManager {
   }
 
   #startLimitError(): UmdError {
-    return startLimitError(this.name, this.hooks.handlerName, this.#limit);
+    return startLimitError(this.name, this.handlerLabel, this.#limit);
   }
 
   /**

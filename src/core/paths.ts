@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { makeDirs } from './make-dirs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,6 +72,19 @@ export function checkParents(dir: string): void {
   }
 }
 
+
+/** The longest socket path a Unix socket address holds (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** Refuses, before anything is created or started, a runtime dir whose socket path does not fit sun_path. */
+export function checkSocketPath(paths: RuntimePaths): void {
+  const bytes = Buffer.byteLength(paths.socket);
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return;
+  throw new UmdError('ENAMETOOLONG', `umd runtime directory ${paths.dir} is too deep: its socket path is ${bytes} bytes, a Unix socket takes at most ${MAX_SOCKET_PATH_BYTES}`, {
+    suggestions: [`Use a shorter directory: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${process.getuid?.() ?? 0}`)}`],
+  });
+}
+
 /**
  * Creates the runtime directory 0700 if needed, and refuses one that another
  * user owns or that others may write to (they could swap the socket or a
@@ -86,12 +100,8 @@ export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIde
       suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
     });
   }
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    const errno = (error as NodeJS.ErrnoException).code;
-    throw new UmdError(errno === 'EACCES' ? 'EACCES' : 'EIO', `cannot create umd runtime directory ${dir}: ${(error as Error).message}`, { cause: error });
-  }
+  checkSocketPath(runtimePaths(dir));
+  makeDirs(dir, 'umd runtime directory');
   const link = lstatSync(dir);
   checkParents(dir);
   if (link.isSymbolicLink()) checkParents(realpathSync(dir));

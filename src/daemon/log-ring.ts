@@ -29,8 +29,8 @@ export class LogRing {
   };
 
   /** The last `lines` entries, optionally only those of one driver. */
-  tail(lines: number, driver?: string): LogEntry[] {
-    const entries = driver ? this.#entries.filter((e) => e.driver === driver) : this.#entries;
+  tail(lines: number, driver?: string, wanted?: (entry: LogEntry) => boolean): LogEntry[] {
+    const entries = wanted ? this.#entries.filter(wanted) : driver ? this.#entries.filter((e) => e.driver === driver) : this.#entries;
     return entries.slice(-lines);
   }
 

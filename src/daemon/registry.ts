@@ -112,6 +112,7 @@ export class DriverRegistry {
       managerName: hooks.name,
       handlerName: hooks.handlerName,
       loaderName: hooks.loaderName ?? null,
+      fields: hooks.fields ? [...hooks.fields] : null,
       requestSize: hooks.requestSize,
       replySize: hooks.replySize,
       timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,

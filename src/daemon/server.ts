@@ -1,4 +1,5 @@
 import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
 import type { LineRateSettings } from '../core/line-rate-limit.js';
@@ -24,6 +25,10 @@ export interface DaemonOptions {
   lineRate?: LineRateSettings;
   /** The control socket's limits (see ControlLimits). */
   limits?: Partial<ControlLimits>;
+  /** A listening socket handed over by a service manager (socket activation, fd 3): served instead of binding one. */
+  listenFd?: number;
+  /** Lines logged before any other, e.g. that the previous daemon ended uncleanly. */
+  firstLines?: string[];
 }
 
 /**
@@ -43,6 +48,7 @@ export class Daemon {
   readonly #clients: ClientSet;
   #server: net.Server | null = null;
   #socketIno = 0;
+  readonly #listenFd: number | undefined;
   #watch: NodeJS.Timeout | null = null;
   #shuttingDown: Promise<void> | null = null;
   #resolveClosed: () => void = () => undefined;
@@ -51,6 +57,7 @@ export class Daemon {
     this.paths = paths;
     this.#identity = identity;
     this.#lockFd = lockFd;
+    this.#listenFd = options.listenFd;
     this.ring = ring;
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
@@ -79,6 +86,7 @@ export class Daemon {
     }
     daemon.#watch = setInterval(() => daemon.#check(), options.socketCheckMs ?? 1000);
     daemon.#watch.unref();
+    for (const line of options.firstLines ?? []) daemon.ring.log({ level: 'warn', source: 'umd', message: line });
     daemon.ring.log({ level: 'info', source: 'umd', message: `umd daemon ${VERSION} pid ${process.pid} serving ${paths.socket}` });
     return daemon;
   }
@@ -101,19 +109,10 @@ export class Daemon {
 
   async #listen(): Promise<void> {
     if (!sameDir(this.paths.dir, this.#identity)) throw this.#replaced();
-    // We hold the instance lock, so a socket file here is a dead daemon's (unlink never follows a link).
-    try {
-      unlinkSync(this.paths.socket);
-    } catch {
-      // none
-    }
-    const shared: SharedContext = {
-      registry: this.registry,
-      ring: this.ring,
-      status: () => this.status(),
-      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
-    };
-    const server = net.createServer((socket) => this.#clients.accept(socket, shared));
+    if (this.#listenFd !== undefined) return this.#listenInherited(this.#listenFd);
+    // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
+    removeStaleSocket(this.paths);
+    const server = this.#newServer();
     const oldMask = process.umask(0o177); // the socket file is born 0600
     try {
       await new Promise<void>((resolve, reject) => {
@@ -125,9 +124,40 @@ export class Daemon {
     } finally {
       process.umask(oldMask);
     }
+    this.#serve(server);
+    this.#socketIno = statSync(this.paths.socket).ino;
+  }
+
+  #serve(server: net.Server): void {
     server.on('error', (error) => this.ring.log({ level: 'error', source: 'umd', message: `control socket: ${error.message}` }));
     this.#server = server;
-    this.#socketIno = statSync(this.paths.socket).ino;
+  }
+
+  /** Serves the listening socket a service manager passed as `fd` (systemd's LISTEN_FDS). */
+  async #listenInherited(fd: number): Promise<void> {
+    const server = this.#newServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, resolve);
+      });
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot serve the inherited socket (fd ${fd}): ${(error as Error).message}`, {
+        cause: error,
+        suggestions: [`The service manager must pass a listening Unix stream socket bound to ${this.paths.socket} (ListenStream=)`],
+      });
+    }
+    this.#serve(server);
+  }
+
+  #newServer(): net.Server {
+    const shared: SharedContext = {
+      registry: this.registry,
+      ring: this.ring,
+      status: () => this.status(),
+      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
+    };
+    return net.createServer((socket) => this.#clients.accept(socket, shared));
   }
 
   #replaced(): UmdError {
@@ -150,6 +180,8 @@ export class Daemon {
       return;
     }
     this.#clients.sweep();
+    // An inherited socket is the service manager's to keep; it is not put back when removed.
+    if (this.#listenFd !== undefined) return;
     let ino = 0;
     try {
       ino = statSync(this.paths.socket).ino;
@@ -177,7 +209,7 @@ export class Daemon {
     await this.registry.closeAll();
     await closing;
     try {
-      if (sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
+      if (this.#listenFd === undefined && sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
     } catch {
       // already gone
     }

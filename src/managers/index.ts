@@ -26,6 +26,7 @@ function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
     for (const fn of ['parseInput', 'encode', 'checkReply'] as const) {
       if (typeof h[fn] !== 'function') problems.push(`"${fn}" (function)`);
     }
+    if (h.fields !== undefined && (!Array.isArray(h.fields) || h.fields.some((f) => typeof f !== 'string'))) problems.push('"fields" (array of strings, or absent)');
     for (const fn of ['postStart', 'formatResult'] as const) {
       if (h[fn] !== undefined && typeof h[fn] !== 'function') problems.push(`"${fn}" (function, or absent)`);
     }

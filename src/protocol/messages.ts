@@ -27,6 +27,15 @@ export interface LoadResult {
   pid: number | null;
 }
 
+export interface RestartResult {
+  driver: string;
+  /** Whether the driver was loaded before (else restart just loaded it). */
+  wasLoaded: boolean;
+  /** The handler killed, if one ran. */
+  oldPid: number | null;
+  pid: number | null;
+}
+
 export interface UnloadResult {
   driver: string;
   pid: number | null;
@@ -65,6 +74,8 @@ export interface InfoResult {
   managerName: string;
   handlerName: string;
   loaderName: string | null;
+  /** The input object's field names, which `umd send` takes as flags; null when the input is not an object. */
+  fields: string[] | null;
   requestSize: number;
   replySize: number;
   timeoutMs: number;
@@ -78,6 +89,10 @@ export interface LogParams {
   lines?: number;
   driver?: string;
   follow?: boolean;
+  /** Only entries at or after this time (ms since the epoch). */
+  since?: number;
+  /** Only entries at this level or worse: `warn` gives warnings and errors. */
+  level?: 'info' | 'warn' | 'error';
 }
 
 /**
@@ -88,6 +103,7 @@ export interface Ops {
   status: { params: Record<string, never>; result: DaemonStatus };
   load: { params: DriverParams; result: LoadResult };
   unload: { params: DriverParams; result: UnloadResult };
+  restart: { params: DriverParams; result: RestartResult };
   send: { params: DriverParams & { input: string; timeoutMs?: number }; result: SendResult };
   list: { params: { searchPath?: string[] }; result: ListEntry[] };
   info: { params: DriverParams; result: InfoResult };
@@ -96,7 +112,7 @@ export interface Ops {
 }
 
 export type OpName = keyof Ops;
-export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'send', 'list', 'info', 'log', 'shutdown'];
+export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'restart', 'send', 'list', 'info', 'log', 'shutdown'];
 
 export interface RequestFrame<K extends OpName = OpName> {
   id: number;

@@ -7,6 +7,7 @@ import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-
 import { makePackage } from '../helpers/packages.js';
 import { assertNoStrayProcesses, BIN, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, root } from './support.js';
+import { only } from '../helpers/skip.js';
 
 /** How many records of the host's kernel log contain `text`, or null when it cannot be read. */
 function hostKmsgRecords(text: string): number | null {
@@ -34,7 +35,7 @@ function hostKmsgRecords(text: string): number | null {
 }
 
 const kernelUnavailable = kernelSampleUnavailable();
-(kernelUnavailable === null && has('private-kmsg') ? test : test.skip)(
+only(kernelUnavailable === null && has('private-kmsg'), kernelUnavailable ?? 'no private /dev/kmsg here')(
   "the kernel's own sample handler runs in the default sandbox: its /dev/kmsg line lands in umd log, not in the host's kernel log",
   async (t) => {
     const drivers = kernelSamplePackage(t);
@@ -51,7 +52,7 @@ const kernelUnavailable = kernelSampleUnavailable();
   },
 );
 
-(root && defaultPlan.status === 'on' ? test : test.skip)('umd info shows the sandbox that applies: who, namespaces, limits, seccomp', async (t) => {
+only(root && defaultPlan.status === 'on', 'needs root and the whole sandbox')('umd info shows the sandbox that applies: who, namespaces, limits, seccomp', async (t) => {
   const { env } = cliEnv(t);
   t.is((await umd(env, ['load', 'sample'])).code, 0);
   const info = await umd(env, ['info', 'sample']);
@@ -131,7 +132,7 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   return { env, dir };
 }
 
-(root ? test : test.skip)('a daemon that is not root degrades loudly: the sample still works, and the missing user switch is named in the log, info and list', async (t) => {
+only(root, 'needs root: it runs a daemon as nobody')('a daemon that is not root degrades loudly: the sample still works, and the missing user switch is named in the log, info and list', async (t) => {
   const { env } = nobodyEnv(t);
   const sent = await asNobody(env, ['send', 'sample', '42']);
   t.is(sent.code, 0, sent.stderr);
@@ -146,7 +147,7 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   t.regex(list.stdout, /\nsample +running! +\d+ /);
 });
 
-(root ? test : test.skip)('a driver that requires the sandbox refuses to load under a daemon that is not root: ENOTSUP', async (t) => {
+only(root, 'needs root: it runs a daemon as nobody')('a driver that requires the sandbox refuses to load under a daemon that is not root: ENOTSUP', async (t) => {
   const { env, dir } = nobodyEnv(t);
   const drivers = path.join(dir, 'drivers');
   makePackage(drivers, 'strict', { handler: SAMPLE_HANDLER, extra: { requireSandbox: true } });

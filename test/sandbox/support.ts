@@ -34,5 +34,5 @@ export async function logged(t: ExecutionContext, logs: LogEntry[], source: stri
 
 /** The `status: ...` lines a sandbox_status handler reported about itself, without the prefix. */
 export function statusLines(logs: LogEntry[]): string[] {
-  return logs.filter((e) => e.source === 'sample_umh' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
+  return logs.filter((e) => e.source === 'sandbox_status' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
 }
