@@ -5,12 +5,12 @@
 // at the bundle: oclif's explicit strategy then loads the command index
 // (COMMANDS) from the bundle itself, which is already loaded.
 import { build } from 'esbuild';
-import { readFile, readFileSync, writeFileSync } from 'node:fs';
-import { isBuiltin, Module } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readFile, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
-import vm from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = path.join(root, 'dist');
@@ -84,7 +84,6 @@ const result = await build({
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
 process.stdout.write(`umd: wrote dist/umd.cjs (${Math.round(bytes / 1024)} KiB)\n`);
 
-// The V8 code cache bin/run.js compiles the bundle with: the same wrapped source, the same file name.
-const outfile = path.join(dist, 'umd.cjs');
-const script = new vm.Script(Module.wrap(readFileSync(outfile, 'utf8')), { filename: outfile });
-writeFileSync(`${outfile}.cache`, script.createCachedData());
+// The V8 code cache bin/run.js compiles the bundle with (see scripts/write-code-cache.mjs).
+const cached = spawnSync(process.execPath, [path.join(root, 'scripts/write-code-cache.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+if (cached.status !== 0) throw new Error(`scripts/write-code-cache.mjs failed (${cached.error?.message ?? `exit status ${cached.status}`})`);
