@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'EPROTO', // a malformed control-socket message
   'ECHILD', // the handler exited or was killed at start
   'ENOTSUP', // the driver requires a sandbox protection this system cannot give
+  'EFBIG', // more data than a driver's fixed-size request holds
   'EIO', // anything else the system reported
 ] as const;
 

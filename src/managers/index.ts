@@ -3,6 +3,7 @@ import { importFile } from '../core/embedded.js';
 import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
 import { bpfilterManager } from './bpfilter.js';
+import { pgpManager } from './pgp.js';
 import { sampleManager } from './sample.js';
 import type { AnyManagerHooks } from './types.js';
 
@@ -10,6 +11,7 @@ import type { AnyManagerHooks } from './types.js';
 export const BUILTIN_MANAGERS: ReadonlyMap<string, AnyManagerHooks> = new Map<string, AnyManagerHooks>([
   ['sample', sampleManager],
   ['bpfilter', bpfilterManager],
+  ['pgp', pgpManager],
 ]);
 
 function checkHooks(hooks: unknown, where: string): AnyManagerHooks {

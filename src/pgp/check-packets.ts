@@ -1,0 +1,175 @@
+import type { KeyMaterial, Packet, SigPacket, Subpacket } from './packet-types.js';
+import { R_KEY, R_PACKET, R_SIG, R_SIGVAL, R_SUB, RecordCursor, badReply, expectEqual } from './wire.js';
+import type { Record8 } from './wire.js';
+
+/**
+ * Checks the handler's account of binary packets against the bytes it was
+ * given: the packets tile the data exactly, each starts where claimed with a
+ * header that says what the handler says, and every field and span of a key
+ * or signature is where the format puts it. Nothing the handler says is used
+ * unless the bytes agree; the result holds only views of `data`.
+ */
+export function checkPackets(data: Buffer, records: Record8[]): Packet[] {
+  const cursor = new RecordCursor(records);
+  const packets: Packet[] = [];
+  let at = 0;
+  while (at < data.length) {
+    const r = cursor.take(R_PACKET);
+    const header = packetHeader(data, at);
+    expectEqual(`packet at ${at}: offset`, r[2], at);
+    expectEqual(`packet at ${at}: tag`, r[1], header.tag);
+    expectEqual(`packet at ${at}: header length`, r[3], header.hdr);
+    expectEqual(`packet at ${at}: body length`, r[4], header.len);
+    const start = at + header.hdr;
+    const body = data.subarray(start, start + header.len);
+    const packet: Packet = { tag: header.tag, body };
+    if (header.tag === 6 || header.tag === 14) packet.key = checkKey(data, start, body, cursor.take(R_KEY));
+    if (header.tag === 2) packet.sig = checkSig(data, start, start + header.len, cursor, 0);
+    packets.push(packet);
+    at = start + header.len;
+  }
+  if (packets.length === 0) throw badReply('no packets');
+  cursor.end();
+  return packets;
+}
+
+/** Decodes a packet header (old or new format) at `at`; the handler already accepted it, so anything odd is its error. */
+function packetHeader(data: Buffer, at: number): { tag: number; hdr: number; len: number } {
+  const need = (n: number): void => {
+    if (at + n > data.length) throw badReply(`packet header at ${at} runs past the data`);
+  };
+  need(2);
+  const ctb = data[at] as number;
+  if ((ctb & 0x80) === 0) throw badReply(`no packet starts at ${at}`);
+  let tag: number, hdr: number, len: number;
+  if (ctb & 0x40) {
+    tag = ctb & 0x3f;
+    const first = data[at + 1] as number;
+    if (first < 192) [hdr, len] = [2, first];
+    else if (first < 224) {
+      need(3);
+      [hdr, len] = [3, ((first - 192) << 8) + (data[at + 2] as number) + 192];
+    } else if (first === 255) {
+      need(6);
+      [hdr, len] = [6, data.readUInt32BE(at + 2)];
+    } else throw badReply(`partial length at ${at}`);
+  } else {
+    tag = (ctb >> 2) & 0x0f;
+    const type = ctb & 3;
+    if (type === 3) throw badReply(`indeterminate length at ${at}`);
+    hdr = 1 + (1 << type);
+    need(hdr);
+    len = type === 0 ? (data[at + 1] as number) : type === 1 ? data.readUInt16BE(at + 1) : data.readUInt32BE(at + 1);
+  }
+  if (tag === 0 || at + hdr + len > data.length) throw badReply(`packet at ${at} runs past the data`);
+  return { tag, hdr, len };
+}
+
+/** An MPI at `at` (2-byte bit count, then the bytes), ending at or before `end`. */
+function mpiAt(data: Buffer, at: number, end: number): { off: number; len: number; next: number } {
+  if (at + 2 > end) throw badReply(`MPI at ${at} runs past its packet`);
+  const len = (data.readUInt16BE(at) + 7) >> 3;
+  if (at + 2 + len > end) throw badReply(`MPI at ${at} runs past its packet`);
+  return { off: at + 2, len, next: at + 2 + len };
+}
+
+function span(what: string, r: Record8, i: number, off: number, len: number): void {
+  expectEqual(`${what} offset`, r[i], off);
+  expectEqual(`${what} length`, r[i + 1], len);
+}
+
+function checkKey(data: Buffer, start: number, body: Buffer, r: Record8): KeyMaterial {
+  const end = start + body.length;
+  const version = body[0] ?? 0;
+  expectEqual(`key at ${start}: version`, r[1], version);
+  const key: KeyMaterial = { version, created: 0, algo: 0, m1: Buffer.alloc(0), m2: Buffer.alloc(0) };
+  if (version !== 4 || body.length < 6) return key;
+  key.created = body.readUInt32BE(1);
+  key.algo = body[5] as number;
+  expectEqual(`key at ${start}: creation time`, r[2], key.created);
+  expectEqual(`key at ${start}: algorithm`, r[3], key.algo);
+  let at = start + 6;
+  let m1: { off: number; len: number };
+  let m2 = { off: 0, len: 0 };
+  if ([1, 2, 3].includes(key.algo)) {
+    const n = mpiAt(data, at, end);
+    const e = mpiAt(data, n.next, end);
+    [m1, m2, at] = [n, e, e.next];
+  } else if ([18, 19, 22].includes(key.algo)) {
+    const oidLen = data[at] ?? 0;
+    if (oidLen === 0 || oidLen === 0xff || at + 1 + oidLen > end) throw badReply(`key at ${start}: curve OID`);
+    m1 = { off: at + 1, len: oidLen };
+    const point = mpiAt(data, at + 1 + oidLen, end);
+    [m2, at] = [point, point.next];
+    if (key.algo === 18) at = end; // ECDH: KDF parameters follow; an encryption key, never used here
+  } else if (key.algo === 27) {
+    m1 = { off: at, len: 32 };
+    at += 32;
+  } else {
+    span(`key at ${start}: material`, r, 4, 0, 0);
+    return key;
+  }
+  if (at !== end) throw badReply(`key at ${start}: ${end - at} bytes after the key material`);
+  span(`key at ${start}: first field`, r, 4, m1.off, m1.len);
+  span(`key at ${start}: second field`, r, 6, m2.off, m2.len);
+  key.m1 = data.subarray(m1.off, m1.off + m1.len);
+  key.m2 = data.subarray(m2.off, m2.off + m2.len);
+  return key;
+}
+
+function checkSig(data: Buffer, start: number, end: number, cursor: RecordCursor, depth: number): SigPacket {
+  const r = cursor.take(R_SIG);
+  const version = end > start ? (data[start] as number) : -1;
+  expectEqual(`signature at ${start}: version`, r[1], version);
+  const sig: SigPacket = { version, type: 0, pkAlgo: 0, hashAlgo: 0, hashedPart: Buffer.alloc(0), prefix: Buffer.alloc(0), values: [], subpackets: [] };
+  if (version !== 4) return sig;
+  if (start + 8 > end) throw badReply(`signature at ${start} is too short`);
+  [sig.type, sig.pkAlgo, sig.hashAlgo] = [data[start + 1] as number, data[start + 2] as number, data[start + 3] as number];
+  const hashedLen = data.readUInt16BE(start + 4);
+  if (start + 8 + hashedLen > end) throw badReply(`signature at ${start}: hashed area runs past it`);
+  const unhashedLen = data.readUInt16BE(start + 6 + hashedLen);
+  const prefixAt = start + 8 + hashedLen + unhashedLen;
+  if (prefixAt + 2 > end) throw badReply(`signature at ${start}: unhashed area runs past it`);
+  for (const [i, value] of [sig.type, sig.pkAlgo, sig.hashAlgo, hashedLen, unhashedLen, prefixAt].entries()) {
+    expectEqual(`signature at ${start}: field ${i + 2}`, r[i + 2], value);
+  }
+  sig.hashedPart = data.subarray(start, start + 6 + hashedLen);
+  sig.prefix = data.subarray(prefixAt, prefixAt + 2);
+  checkSubpackets(data, start + 6, start + 6 + hashedLen, true, cursor, depth, sig.subpackets);
+  checkSubpackets(data, start + 8 + hashedLen, prefixAt, false, cursor, depth, sig.subpackets);
+  const v = cursor.take(R_SIGVAL);
+  let at = prefixAt + 2;
+  const spans: { off: number; len: number }[] = [];
+  if (sig.pkAlgo === 1 || sig.pkAlgo === 3) spans.push(mpiAt(data, at, end));
+  else if (sig.pkAlgo === 19 || sig.pkAlgo === 22) {
+    const rr = mpiAt(data, at, end);
+    spans.push(rr, mpiAt(data, rr.next, end));
+  } else if (sig.pkAlgo === 27) spans.push({ off: at, len: 64 });
+  for (const s of spans) at = s.off + s.len;
+  if (spans.length > 0 && at !== end) throw badReply(`signature at ${start}: ${end - at} bytes after the signature value`);
+  span(`signature at ${start}: value`, v, 1, spans[0]?.off ?? 0, spans[0]?.len ?? 0);
+  span(`signature at ${start}: second value`, v, 3, spans[1]?.off ?? 0, spans[1]?.len ?? 0);
+  sig.values = spans.map((s) => data.subarray(s.off, s.off + s.len));
+  return sig;
+}
+
+function checkSubpackets(data: Buffer, start: number, end: number, hashed: boolean, cursor: RecordCursor, depth: number, out: Subpacket[]): void {
+  let at = start;
+  while (at < end) {
+    const r = cursor.take(R_SUB);
+    const first = data[at] as number;
+    let hdr: number, len: number;
+    if (first < 192) [hdr, len] = [1, first];
+    else if (first < 255) [hdr, len] = [2, at + 1 < end ? ((first - 192) << 8) + (data[at + 1] as number) + 192 : -1];
+    else [hdr, len] = [5, at + 5 <= end ? data.readUInt32BE(at + 1) : -1];
+    if (len < 1 || at + hdr + len > end) throw badReply(`subpacket at ${at} runs past its area`);
+    const typeOctet = data[at + hdr] as number;
+    const sub: Subpacket = { hashed, type: typeOctet & 0x7f, critical: typeOctet >= 0x80, body: data.subarray(at + hdr + 1, at + hdr + len) };
+    for (const [i, value] of [hashed ? 0 : 1, at, hdr, len, sub.type, sub.critical ? 1 : 0].entries()) {
+      expectEqual(`subpacket at ${at}: field ${i + 1}`, r[i + 1], value);
+    }
+    if (sub.type === 32 && depth === 0) sub.embedded = checkSig(data, at + hdr + 1, at + hdr + len, cursor, depth + 1);
+    out.push(sub);
+    at += hdr + len;
+  }
+}

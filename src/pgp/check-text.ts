@@ -1,0 +1,123 @@
+import { NO_CRC, R_ARMOR, R_CLEAR, RecordCursor, badReply, expectEqual } from './wire.js';
+import type { Record8 } from './wire.js';
+import { HASH_IDS } from './algorithms.js';
+
+export interface ArmoredData {
+  /** 1: a signature, 2: a public key block. */
+  kind: number;
+  /** The packets, base64-decoded by the manager after its own strict check. */
+  packets: Buffer;
+  /** For a cleartext signed message: its text in canonical form (what a text signature hashes). */
+  cleartext?: { text: Buffer; hashes: Set<number> };
+}
+
+const BEGIN = { 1: '-----BEGIN PGP SIGNATURE-----', 2: '-----BEGIN PGP PUBLIC KEY BLOCK-----' } as Record<number, string>;
+const END = { 1: '-----END PGP SIGNATURE-----', 2: '-----END PGP PUBLIC KEY BLOCK-----' } as Record<number, string>;
+
+/** The line starting at `at`: its text (no line break, no trailing blanks) and where the next starts. */
+function lineAt(data: Buffer, at: number): { text: string; next: number } {
+  if (at > data.length) throw badReply(`offset ${at} past the data`);
+  const nl = data.indexOf(0x0a, at);
+  const end = nl === -1 ? data.length : nl;
+  return { text: data.toString('latin1', at, end).replace(/[ \t\r]+$/, ''), next: nl === -1 ? data.length : nl + 1 };
+}
+
+/** Header lines (`Key: value`) from `at` up to and including a blank line; returns where the blank line ends and the lines. */
+function headerLines(data: Buffer, at: number): { next: number; lines: string[] } {
+  const lines: string[] = [];
+  for (;;) {
+    if (at >= data.length) throw badReply('armor headers run to the end of the data');
+    const line = lineAt(data, at);
+    if (line.text === '') return { next: line.next, lines };
+    lines.push(line.text);
+    at = line.next;
+  }
+}
+
+/** CRC-24 of RFC 9580 section 6.1. */
+function crc24(data: Buffer): number {
+  let crc = 0xb704ce;
+  for (const byte of data) {
+    crc ^= byte << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  return crc & 0xffffff;
+}
+
+function checkArmor(data: Buffer, r: Record8): ArmoredData {
+  const [, kind, begin, body, bodyLen, crc, end] = r as number[];
+  const beginText = BEGIN[kind as number];
+  if (beginText === undefined) throw badReply(`armor kind ${kind}`);
+  const first = lineAt(data, begin as number);
+  if (first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
+  const headers = headerLines(data, first.next);
+  if (headers.lines.some((line) => !line.includes(': '))) throw badReply('an armor header is not "Key: value"');
+  expectEqual('armor body offset', body, headers.next);
+  const bodyEnd = (body as number) + (bodyLen as number);
+  if (bodyEnd > data.length) throw badReply('armor body runs past the data');
+  const text = data.toString('latin1', body, bodyEnd);
+  if (/[^A-Za-z0-9+/=\s]/.test(text) || (bodyEnd > (body as number) && data[bodyEnd - 1] !== 0x0a)) throw badReply('armor body');
+  const b64 = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new ArmorError('the base64 of the armor is malformed');
+  const packets = Buffer.from(b64, 'base64');
+  let at = bodyEnd;
+  if (crc !== NO_CRC) {
+    expectEqual('armor checksum offset', crc, bodyEnd + 1);
+    const line = lineAt(data, bodyEnd);
+    if (!/^=[A-Za-z0-9+/]{4}$/.test(line.text)) throw badReply('armor checksum line');
+    if (Buffer.from(line.text.slice(1), 'base64').readUIntBE(0, 3) !== crc24(packets)) throw new ArmorError('the armor checksum does not match its data');
+    at = line.next;
+  } else if (data[bodyEnd] === 0x3d) throw badReply('a checksum line the handler did not report');
+  const last = lineAt(data, at);
+  if (last.text !== END[kind as number]) throw badReply(`no ${END[kind as number]} line at ${at}`);
+  expectEqual('armor end', end, last.next);
+  return { kind: kind as number, packets };
+}
+
+/** The input is malformed (not the handler's fault): the verification fails. */
+export class ArmorError extends Error {}
+
+function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): ArmoredData {
+  const [, mask, begin, textOff, textLen] = r as number[];
+  const first = lineAt(data, begin as number);
+  if (first.text !== '-----BEGIN PGP SIGNED MESSAGE-----') throw badReply(`no signed message starts at ${begin}`);
+  const headers = headerLines(data, first.next);
+  const hashes = new Set<number>();
+  let bits = 0;
+  for (const line of headers.lines) {
+    if (!line.startsWith('Hash: ')) throw badReply(`cleartext header "${line}"`);
+    for (const name of line.slice(6).split(/[ ,]+/).filter(Boolean)) {
+      const id = HASH_IDS.get(name);
+      if (id === undefined) throw badReply(`hash ${name}`);
+      hashes.add(id);
+      bits |= 1 << id;
+    }
+  }
+  expectEqual('cleartext Hash: headers', mask, bits >>> 0);
+  expectEqual('cleartext offset', textOff, headers.next);
+  const textEnd = (textOff as number) + (textLen as number);
+  const armor = cursor.take(R_ARMOR);
+  expectEqual('signature armor after the cleartext', armor[2], textLen === 0 ? textEnd : textEnd + 1);
+  if (textLen !== 0 && data[textEnd] !== 0x0a) throw badReply('the cleartext does not end at a line break');
+  const lines = data.toString('latin1', textOff, textEnd).split('\n');
+  const canonical = lines.map((line) => {
+    if (line.startsWith('- ')) line = line.slice(2);
+    else if (line.startsWith('-')) throw badReply('an unescaped dash line inside the cleartext');
+    return line.replace(/[ \t\r]+$/, '');
+  });
+  const signature = checkArmor(data, armor);
+  if (signature.kind !== 1) throw badReply('a signed message whose signature block is not a signature');
+  return { ...signature, cleartext: { text: Buffer.from(canonical.join('\r\n'), 'latin1'), hashes } };
+}
+
+/** Checks the handler's account of a text input (armor, or a cleartext signed message) and decodes it. */
+export function checkText(data: Buffer, records: Record8[]): ArmoredData {
+  const cursor = new RecordCursor(records);
+  const first = cursor.peek();
+  const result = first?.[0] === R_CLEAR ? checkCleartext(data, cursor.take(R_CLEAR), cursor) : checkArmor(data, cursor.take(R_ARMOR));
+  cursor.end();
+  return result;
+}

@@ -1,0 +1,157 @@
+import { UmdError } from '../core/errors.js';
+import { HASH_NAMES } from './algorithms.js';
+import { isArmored, parsePackets, parseText } from './exchange.js';
+import type { PgpExchange } from './exchange.js';
+import { buildCerts } from './keyring.js';
+import type { Cert, SigningKey } from './keyring.js';
+import type { SigPacket } from './packet-types.js';
+import { SigHash } from './sig-hash.js';
+import { sigInfo } from './sig-info.js';
+import type { SigInfo } from './sig-info.js';
+import { TextCanonicalizer } from './text-stream.js';
+import type { SignatureResult, SigStatus, VerifyRequest, VerifyResult } from './verify-types.js';
+
+/** Parses a keyring (binary or armored) in the handler and builds its certificates on the trusted side. */
+export async function loadKeyring(exchange: PgpExchange, bytes: Buffer, name: string): Promise<Cert[]> {
+  let packets = bytes;
+  if (isArmored(bytes)) {
+    const armored = await parseText(exchange, bytes, `keyring ${name}`);
+    if (armored.kind !== 2) throw new UmdError('EBADMSG', `pgp: keyring ${name} is armored, but not a public key block`);
+    packets = armored.packets;
+  }
+  return buildCerts(await parsePackets(exchange, packets, `keyring ${name}`));
+}
+
+interface Pending {
+  sig: SigPacket;
+  info: SigInfo;
+  hash: SigHash | null;
+  /** Set when the signature is already known not to be good. */
+  verdict: { status: SigStatus; reason: string } | null;
+  text: TextCanonicalizer | null;
+}
+
+function findKey(certs: Cert[], info: SigInfo): SigningKey | null {
+  for (const cert of certs) {
+    for (const k of cert.keys) {
+      if (info.issuerFingerprints.includes(k.key.fingerprint)) return k;
+    }
+  }
+  for (const cert of certs) {
+    for (const k of cert.keys) {
+      if (info.issuerKeyIds.includes(k.key.keyId)) return k;
+    }
+  }
+  return null;
+}
+
+const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString().replace('.000Z', 'Z'));
+
+/** Checks a key and a signature's times against the policy; null when all is well. */
+function policy(k: SigningKey, info: SigInfo, req: VerifyRequest, now: number): { status: SigStatus; reason: string } | null {
+  const created = info.created as number;
+  if (k.key.unsupported) return { status: 'unsupported', reason: k.key.unsupported };
+  if (k.unusable) return { status: 'not-signing-key', reason: k.unusable };
+  if (k.revoked) return { status: 'revoked-key', reason: `key ${k.key.fingerprint} is revoked` };
+  if (k.flags !== null && (k.flags & 0x02) === 0) return { status: 'not-signing-key', reason: `key ${k.key.fingerprint} is not marked for signing` };
+  if (!k.primary && k.flags === null) return { status: 'not-signing-key', reason: `subkey ${k.key.fingerprint} has no key flags` };
+  const primary = k.cert.keys[0] as SigningKey;
+  for (const key of k.primary ? [k] : [k, primary]) {
+    if (key.unusable) return { status: 'not-signing-key', reason: key.unusable };
+    if (key.revoked) return { status: 'revoked-key', reason: `key ${key.key.fingerprint} is revoked` };
+    if (key.expires !== null && (key.expires <= now || key.expires <= created)) {
+      return { status: 'expired-key', reason: `key ${key.key.fingerprint} expired ${iso(key.expires)}` };
+    }
+  }
+  if (created < k.key.created) return { status: 'bad', reason: 'the signature is older than its key' };
+  if (info.sigExpires > 0 && created + info.sigExpires <= now) return { status: 'expired-signature', reason: `the signature expired ${iso(created + info.sigExpires)}` };
+  if (req.notBefore !== undefined && created < req.notBefore) return { status: 'out-of-range', reason: `created before --not-before ${iso(req.notBefore)}` };
+  const notAfter = req.notAfter ?? now;
+  if (created > notAfter) return { status: 'out-of-range', reason: `created after ${req.notAfter === undefined ? 'now' : `--not-after ${iso(notAfter)}`}` };
+  return null;
+}
+
+function prepare(sig: SigPacket, cleartext: { hashes: Set<number> } | undefined): Pending {
+  const info = sigInfo(sig);
+  const pending: Pending = { sig, info, hash: null, verdict: null, text: null };
+  const unsupported = (reason: string): Pending => ({ ...pending, verdict: { status: 'unsupported', reason } });
+  if (sig.version !== 4) return unsupported(`version ${sig.version} signatures are not supported`);
+  if (sig.type !== 0x00 && sig.type !== 0x01) return { ...pending, verdict: { status: 'bad', reason: `signature type 0x${sig.type.toString(16)} is not a signature over data` } };
+  if (info.unknownCritical !== null) return { ...pending, verdict: { status: 'bad', reason: `unknown critical subpacket ${info.unknownCritical}` } };
+  if (info.created === null) return { ...pending, verdict: { status: 'bad', reason: 'no creation time' } };
+  if (sig.hashAlgo === 2) return unsupported('SHA-1 data signatures are refused');
+  if (cleartext && cleartext.hashes.size > 0 && !cleartext.hashes.has(sig.hashAlgo)) {
+    return { ...pending, verdict: { status: 'bad', reason: 'the signature hash is not one of the message\'s Hash: headers' } };
+  }
+  try {
+    pending.hash = new SigHash(sig);
+  } catch (error) {
+    return unsupported((error as Error).message);
+  }
+  if (sig.type === 0x01 && !cleartext) pending.text = new TextCanonicalizer();
+  return pending;
+}
+
+/**
+ * Verifies a detached signature over a stream, or a cleartext signed
+ * message, against certificates already built. The handler parses; the
+ * manager checked its account, computes every digest and verifies.
+ */
+export async function verifySignatures(exchange: PgpExchange, certs: Cert[], req: VerifyRequest): Promise<VerifyResult> {
+  const { bytes, name } = req.signature;
+  const now = req.now ?? Math.floor(Date.now() / 1000);
+  let packetsBytes = bytes;
+  let cleartext: { text: Buffer; hashes: Set<number> } | undefined;
+  if (isArmored(bytes)) {
+    const armored = await parseText(exchange, bytes, `signature ${name}`);
+    if (armored.kind !== 1) throw new UmdError('EBADMSG', `pgp: ${name} is armored, but not a signature`);
+    packetsBytes = armored.packets;
+    cleartext = armored.cleartext;
+  }
+  if (cleartext && req.data) throw usage(`${name} is a cleartext signed message: it carries its own data, so give no data file`);
+  if (!cleartext && !req.data) throw usage(`${name} is a detached signature: give the file it signs`);
+  const packets = await parsePackets(exchange, packetsBytes, `signature ${name}`);
+  const other = packets.find((p) => p.tag !== 2 && p.tag !== 10);
+  if (other) {
+    throw new UmdError('ENOTSUP', `pgp: ${name} holds a packet of type ${other.tag}: umd verify checks detached and cleartext signatures only`, {
+      suggestions: ['Make a detached signature (gpg --detach-sign) or a cleartext one (gpg --clearsign)'],
+    });
+  }
+  const pending = packets.flatMap((p) => (p.sig ? [prepare(p.sig, cleartext)] : []));
+  if (pending.length === 0) throw new UmdError('EBADMSG', `pgp: ${name} holds no signature`);
+  const live = pending.filter((p) => p.hash);
+  if (cleartext) for (const p of live) p.hash?.update(cleartext.text);
+  else if (req.data) {
+    for await (const chunk of req.data.open()) {
+      for (const p of live) p.hash?.update(p.text ? p.text.push(chunk as Buffer) : (chunk as Buffer));
+    }
+    for (const p of live) if (p.text) p.hash?.update(p.text.end());
+  }
+  const signatures = pending.map((p) => result(p, certs, req, now));
+  const good = signatures.filter((s) => s.status === 'good').length;
+  const needed = req.signatures ?? 1;
+  return { good, needed, ok: good >= needed, signatures };
+}
+
+function result(p: Pending, certs: Cert[], req: VerifyRequest, now: number): SignatureResult {
+  const k = findKey(certs, p.info);
+  const out: SignatureResult = {
+    status: 'good',
+    reason: null,
+    fingerprint: k?.key.fingerprint ?? p.info.issuerFingerprints[0] ?? null,
+    primaryFingerprint: k?.cert.primary.fingerprint ?? null,
+    keyId: k?.key.keyId ?? p.info.issuerKeyIds[0] ?? p.info.issuerFingerprints[0]?.slice(-16) ?? null,
+    algorithm: k?.key.algorithm ?? null,
+    hash: HASH_NAMES.get(p.sig.hashAlgo) ?? (p.sig.version === 4 ? `hash ${p.sig.hashAlgo}` : null),
+    created: iso(p.info.created),
+    userId: k?.cert.userIds[0] ?? null,
+  };
+  const verdict = p.verdict ?? (k ? policy(k, p.info, req, now) : { status: 'no-key' as const, reason: 'no key in the keyrings made it' });
+  if (verdict) return { ...out, ...verdict };
+  if (!p.hash?.verify(k?.key as SigningKey['key'])) return { ...out, status: 'bad', reason: 'the signature does not match the data' };
+  return out;
+}
+
+function usage(message: string): UmdError {
+  return new UmdError('EINVAL', `pgp: ${message}`, { suggestions: ['umd verify --keyring KEYRING SIGFILE [FILE]'] });
+}
