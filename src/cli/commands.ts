@@ -13,6 +13,7 @@ import Log from '../commands/log.js';
 import Selftest from '../commands/selftest.js';
 import Send from '../commands/send.js';
 import Unload from '../commands/unload.js';
+import Verify from '../commands/verify.js';
 
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   info: Info,
@@ -22,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   selftest: Selftest,
   send: Send,
   unload: Unload,
+  verify: Verify,
   'daemon:run': DaemonRun,
   'daemon:start': DaemonStart,
   'daemon:status': DaemonStatus,

@@ -5,6 +5,8 @@ import { describeResult } from '../managers/index.js';
 import type { DaemonStatus, OpName, Ops } from '../protocol/messages.js';
 import { optionalIntParam, optionalPathListParam, stringParam } from '../protocol/validate.js';
 import type { LogRing } from './log-ring.js';
+import { verifyFiles } from '../pgp/files.js';
+import { verifyParams } from '../pgp/params.js';
 import type { DriverRegistry } from './registry.js';
 
 /** What an operation may use: the daemon's state and its own connection. */
@@ -72,6 +74,11 @@ export const handlers: HandlerTable = {
       ctx.onClose(unsubscribe);
     }
     return ctx.ring.tail(lines, driver);
+  },
+
+  verify: async (params, ctx) => {
+    const manager = await ctx.registry.get('pgp', optionalPathListParam(params, 'searchPath'));
+    return verifyFiles(manager, verifyParams(params));
   },
 
   shutdown: async (_params, ctx) => {
