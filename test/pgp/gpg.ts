@@ -1,0 +1,62 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A throwaway GNUPGHOME where tests make keys and signatures with the real gpg. */
+export class GpgHome {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'umd-gpg-'));
+
+  run(args: string[], options: { input?: string | Buffer; faked?: string } = {}): Buffer {
+    const faked = options.faked ? ['--faked-system-time', options.faked] : [];
+    return execFileSync('gpg', ['--homedir', this.dir, '--batch', '--yes', '--no-tty', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', '', ...faked, ...args], {
+      input: options.input ?? '',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+  }
+
+  /** Makes a key; returns its fingerprint. `expire` as gpg takes it ("never", "1d"). */
+  key(uid: string, algo: string, usage = 'sign', expire = 'never', faked?: string): string {
+    this.run(['--quick-gen-key', uid, algo, usage, expire], faked ? { faked } : {});
+    const colons = this.run(['--with-colons', '--list-keys', uid]).toString();
+    const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons);
+    if (!fpr) throw new Error(`no fingerprint for ${uid}`);
+    return fpr[1] as string;
+  }
+
+  addSubkey(fpr: string, algo: string, usage: string): string {
+    this.run(['--quick-add-key', fpr, algo, usage, 'never']);
+    const colons = this.run(['--with-colons', '--list-keys', fpr]).toString();
+    const fprs = [...colons.matchAll(/^fpr:+([0-9A-F]{40}):/gm)].map((m) => m[1] as string);
+    return fprs[fprs.length - 1] as string;
+  }
+
+  /** Exports keys to a binary (or armored) keyring file. */
+  keyring(file: string, fprs: string[], armor = false): string {
+    writeFileSync(file, this.run([...(armor ? ['--armor'] : []), '--export', ...fprs]));
+    return file;
+  }
+
+  /** Revokes a key with the revocation certificate gpg made at generation. */
+  revoke(fpr: string): void {
+    const cert = readFileSync(path.join(this.dir, 'openpgp-revocs.d', `${fpr}.rev`), 'utf8').replace(/^:-----BEGIN/m, '-----BEGIN');
+    this.run(['--import'], { input: cert });
+  }
+
+  sign(fpr: string, file: string, out: string, mode: string[], faked?: string): string {
+    this.run(['--local-user', fpr.includes('!') ? fpr : `${fpr}!`, '--output', out, ...mode, file], faked ? { faked } : {});
+    return out;
+  }
+
+  close(): void {
+    spawnSync('gpgconf', ['--homedir', this.dir, '--kill', 'all'], { stdio: 'ignore' });
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** gpgv's verdict as apt reads it: the number of GOODSIG status lines (EXPKEYSIG, REVKEYSIG, BADSIG are not good). */
+export function gpgvGood(keyrings: string[], sig: string, data?: string): number {
+  const args = ['--status-fd', '1', ...keyrings.flatMap((k) => ['--keyring', k]), sig, ...(data ? [data] : [])];
+  const result = spawnSync('gpgv', args, { encoding: 'utf8' });
+  return (result.stdout.match(/^\[GNUPG:\] GOODSIG /gm) ?? []).length;
+}
