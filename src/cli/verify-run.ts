@@ -19,7 +19,9 @@ export interface VerifyArgs {
 /** `--not-before`/`--not-after` as sqv takes them: an ISO 8601 date or time (UTC unless it says), or @UNIX-SECONDS. */
 export function parseTime(flag: string, value: string): number {
   const unix = /^@(\d{1,10})$/.exec(value);
-  const ms = unix ? Number(unix[1]) * 1000 : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value) : NaN;
+  // A date alone is its first second for --not-before and its last for --not-after, as sqv reads it.
+  const day = flag === 'not-after' ? 'T23:59:59Z' : 'T00:00:00Z';
+  const ms = unix ? Number(unix[1]) * 1000 : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}${day}` : value) : NaN;
   if (!Number.isFinite(ms) || ms < 0) {
     throw new UmdError('EINVAL', `verify: --${flag} expected a date such as 2024-01-31, 2024-01-31T12:00:00Z or @1706702400, got ${JSON.stringify(value)}`, {
       suggestions: [`umd verify --${flag} 2024-01-31 ...`],

@@ -59,7 +59,8 @@ function policy(k: SigningKey, info: SigInfo, req: VerifyRequest, now: number): 
   for (const key of k.primary ? [k] : [k, primary]) {
     if (key.unusable) return { status: 'not-signing-key', reason: key.unusable };
     if (key.revoked) return { status: 'revoked-key', reason: `key ${key.key.fingerprint} is revoked` };
-    if (key.expires !== null && (key.expires <= now || key.expires <= created)) {
+    // As sqv: the key must have been alive when it signed (gpgv also rejects a key expired since).
+    if (key.expires !== null && key.expires <= created) {
       return { status: 'expired-key', reason: `key ${key.key.fingerprint} expired ${iso(key.expires)}` };
     }
   }

@@ -60,3 +60,13 @@ export function gpgvGood(keyrings: string[], sig: string, data?: string): number
   const result = spawnSync('gpgv', args, { encoding: 'utf8' });
   return (result.stdout.match(/^\[GNUPG:\] GOODSIG /gm) ?? []).length;
 }
+
+/** Is sqv (Sequoia's gpgv) installed? */
+export const HAVE_SQV = spawnSync('sqv', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** sqv's verdict: the fingerprints of the keys whose signatures are good, one a line on stdout. */
+export function sqvGood(keyrings: string[], sig: string, data?: string): number {
+  const args = ['--signatures', '1', ...keyrings.flatMap((k) => ['--keyring', k]), sig, ...(data ? [data] : [])];
+  const result = spawnSync('sqv', args, { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.split('\n').filter(Boolean).length : 0;
+}
