@@ -338,19 +338,19 @@ static int b64char(uint8_t c)
 	       c == '+' || c == '/' || c == '=';
 }
 
-/* An armored block whose BEGIN line starts at `at`. */
-static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t at)
+/* An armored block whose BEGIN line starts at `at`. After a cleartext, any
+ * line of five dashes starts the signature's armor, as gpg reads it. */
+static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t at, int after_cleartext)
 {
 	uint32_t begin = at, end = line_end(d, len, at), kind, body, crc = PGP_NO_CRC;
-	const char *endline;
 
-	if (is_line(d, at, end, "-----BEGIN PGP SIGNATURE-----")) {
+	if (after_cleartext || is_line(d, at, end, "-----BEGIN PGP SIGNATURE-----"))
 		kind = 1;
-		endline = "-----END PGP SIGNATURE-----";
-	} else if (is_line(d, at, end, "-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+	else if (is_line(d, at, end, "-----BEGIN PGP PUBLIC KEY BLOCK-----"))
 		kind = 2;
-		endline = "-----END PGP PUBLIC KEY BLOCK-----";
-	} else {
+	else if (is_line(d, at, end, "-----BEGIN PGP MESSAGE-----"))
+		kind = 3;
+	else {
 		fail(o, PGP_E_UNSUPPORTED, at);
 		return;
 	}
@@ -399,7 +399,8 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 			at = next_line(len, end);
 			end = line_end(d, len, at);
 		}
-		if (at >= len || !is_line(d, at, end, endline)) {
+		/* The END line must be there; like gpg, its text is not checked. */
+		if (at >= len) {
 			fail(o, PGP_E_BAD_ARMOR, at);
 			return;
 		}
@@ -468,7 +469,7 @@ static void parse_cleartext(struct out *o, const uint8_t *d, uint32_t len, uint3
 			continue;
 		if (starts(d, at, end, "- "))
 			continue;
-		if (!starts(d, at, end, "-----BEGIN PGP SIGNATURE-----")) {
+		if (!starts(d, at, end, "-----")) {
 			fail(o, PGP_E_BAD_ARMOR, at);
 			return;
 		}
@@ -477,7 +478,7 @@ static void parse_cleartext(struct out *o, const uint8_t *d, uint32_t len, uint3
 	/* The line break before the signature's BEGIN line is not signed. */
 	if (emit(o, PGP_R_CLEAR, mask, begin, text, at > text ? at - 1 - text : 0, 0, 0, 0))
 		return;
-	parse_armor(o, d, len, at);
+	parse_armor(o, d, len, at, 1);
 }
 
 static void parse_text(struct out *o, const uint8_t *d, uint32_t len)
@@ -493,7 +494,7 @@ static void parse_text(struct out *o, const uint8_t *d, uint32_t len)
 			return;
 		}
 		if (starts(d, at, end, "-----BEGIN PGP ")) {
-			parse_armor(o, d, len, at);
+			parse_armor(o, d, len, at, 0);
 			return;
 		}
 		at = next_line(len, end);

@@ -53,7 +53,8 @@ enum pgp_rec {
 	/* [6, area (0 hashed, 1 unhashed), off, hdrlen, bodylen (with the type octet), type, critical] */
 	PGP_R_SUB = 6,
 	/* [10, kind, begin_off, body_off, body_len, crc_off or 0xffffffff, end_off]
-	 * an armored block; kind 1 signature, 2 public key block */
+	 * an armored block; kind 1 signature (or any "-----" line after a cleartext),
+	 * 2 public key block, 3 message (gpg reads signatures from it too) */
 	PGP_R_ARMOR = 10,
 	/* [11, hash_mask, begin_off, text_off, text_len] a cleartext signed message
 	 * (its signature block follows as PGP_R_ARMOR); hash_mask has bit n for

@@ -3,7 +3,7 @@ import type { Record8 } from './wire.js';
 import { HASH_IDS } from './algorithms.js';
 
 export interface ArmoredData {
-  /** 1: a signature, 2: a public key block. */
+  /** 1: a signature, 2: a public key block, 3: a message (gpg reads signatures from it too). */
   kind: number;
   /** The packets, base64-decoded by the manager after its own strict check. */
   packets: Buffer;
@@ -11,8 +11,7 @@ export interface ArmoredData {
   cleartext?: { text: Buffer; hashes: Set<number> };
 }
 
-const BEGIN = { 1: '-----BEGIN PGP SIGNATURE-----', 2: '-----BEGIN PGP PUBLIC KEY BLOCK-----' } as Record<number, string>;
-const END = { 1: '-----END PGP SIGNATURE-----', 2: '-----END PGP PUBLIC KEY BLOCK-----' } as Record<number, string>;
+const BEGIN = { 1: '-----BEGIN PGP SIGNATURE-----', 2: '-----BEGIN PGP PUBLIC KEY BLOCK-----', 3: '-----BEGIN PGP MESSAGE-----' } as Record<number, string>;
 
 /** The line starting at `at`: its text (no line break, no trailing blanks) and where the next starts. */
 function lineAt(data: Buffer, at: number): { text: string; next: number } {
@@ -47,12 +46,13 @@ function crc24(data: Buffer): number {
   return crc & 0xffffff;
 }
 
-function checkArmor(data: Buffer, r: Record8): ArmoredData {
+/** After a cleartext, any line of five dashes starts the signature's armor, as gpg reads it. */
+function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredData {
   const [, kind, begin, body, bodyLen, crc, end] = r as number[];
   const beginText = BEGIN[kind as number];
-  if (beginText === undefined) throw badReply(`armor kind ${kind}`);
+  if (beginText === undefined || (afterCleartext && kind !== 1)) throw badReply(`armor kind ${kind}`);
   const first = lineAt(data, begin as number);
-  if (first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
+  if (afterCleartext ? !first.text.startsWith('-----') : first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
   const headers = headerLines(data, first.next);
   if (headers.lines.some((line) => !line.includes(': '))) throw badReply('an armor header is not "Key: value"');
   expectEqual('armor body offset', body, headers.next);
@@ -71,9 +71,9 @@ function checkArmor(data: Buffer, r: Record8): ArmoredData {
     if (Buffer.from(line.text.slice(1), 'base64').readUIntBE(0, 3) !== crc24(packets)) throw new ArmorError('the armor checksum does not match its data');
     at = line.next;
   } else if (data[bodyEnd] === 0x3d) throw badReply('a checksum line the handler did not report');
-  const last = lineAt(data, at);
-  if (last.text !== END[kind as number]) throw badReply(`no ${END[kind as number]} line at ${at}`);
-  expectEqual('armor end', end, last.next);
+  // The END line must be there; like gpg, its text is not checked (what is signed is all in the base64).
+  if (at >= data.length) throw badReply('the armor has no END line');
+  expectEqual('armor end', end, lineAt(data, at).next);
   return { kind: kind as number, packets };
 }
 
@@ -97,6 +97,7 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
     }
   }
   expectEqual('cleartext Hash: headers', mask, bits >>> 0);
+  if (hashes.size === 0) hashes.add(1); // no Hash: header means MD5 (RFC 4880 7), which umd refuses, as gpg reads it
   expectEqual('cleartext offset', textOff, headers.next);
   const textEnd = (textOff as number) + (textLen as number);
   const armor = cursor.take(R_ARMOR);
@@ -108,8 +109,7 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
     else if (line.startsWith('-')) throw badReply('an unescaped dash line inside the cleartext');
     return line.replace(/[ \t\r]+$/, '');
   });
-  const signature = checkArmor(data, armor);
-  if (signature.kind !== 1) throw badReply('a signed message whose signature block is not a signature');
+  const signature = checkArmor(data, armor, true);
   return { ...signature, cleartext: { text: Buffer.from(canonical.join('\r\n'), 'latin1'), hashes } };
 }
 

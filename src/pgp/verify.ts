@@ -81,7 +81,7 @@ function prepare(sig: SigPacket, cleartext: { hashes: Set<number> } | undefined)
   if (info.unknownCritical !== null) return { ...pending, verdict: { status: 'bad', reason: `unknown critical subpacket ${info.unknownCritical}` } };
   if (info.created === null) return { ...pending, verdict: { status: 'bad', reason: 'no creation time' } };
   if (sig.hashAlgo === 2) return unsupported('SHA-1 data signatures are refused');
-  if (cleartext && cleartext.hashes.size > 0 && !cleartext.hashes.has(sig.hashAlgo)) {
+  if (cleartext && !cleartext.hashes.has(sig.hashAlgo)) {
     return { ...pending, verdict: { status: 'bad', reason: 'the signature hash is not one of the message\'s Hash: headers' } };
   }
   try {
@@ -105,7 +105,7 @@ export async function verifySignatures(exchange: PgpExchange, certs: Cert[], req
   let cleartext: { text: Buffer; hashes: Set<number> } | undefined;
   if (isArmored(bytes)) {
     const armored = await parseText(exchange, bytes, `signature ${name}`);
-    if (armored.kind !== 1) throw new UmdError('EBADMSG', `pgp: ${name} is armored, but not a signature`);
+    if (armored.kind === 2) throw new UmdError('EBADMSG', `pgp: ${name} is a public key block, not a signature`);
     packetsBytes = armored.packets;
     cleartext = armored.cleartext;
   }
