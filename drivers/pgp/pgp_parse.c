@@ -332,12 +332,6 @@ static int starts(const uint8_t *d, uint32_t at, uint32_t end, const char *text)
 	return end - at >= n && memcmp(d + at, text, n) == 0;
 }
 
-static int b64char(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/' || c == '=';
-}
-
 /* An armored block whose BEGIN line starts at `at`. After a cleartext, any
  * line of five dashes starts the signature's armor, as gpg reads it. */
 static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t at, int after_cleartext)
@@ -369,42 +363,32 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 		}
 	}
 	body = at = next_line(len, end);
-	for (;; at = next_line(len, end)) {
-		uint32_t stop;
-
-		if (at >= len) {
-			fail(o, PGP_E_BAD_ARMOR, at);
-			return;
-		}
-		end = line_end(d, len, at);
-		stop = trim(d, at, end);
-		if (d[at] == '=' || d[at] == '-')
-			break;
-		for (uint32_t i = at; i < stop; i++) {
-			if (!b64char(d[i])) {
-				fail(o, PGP_E_BAD_ARMOR, i);
-				return;
-			}
-		}
-	}
+	/* Base64 lines up to a checksum line ('='), the END line ('-') or the end of the data. */
+	while (at < len && d[at] != '=' && d[at] != '-')
+		at = next_line(len, line_end(d, len, at));
 	{
 		uint32_t body_len = at - body;
 
-		if (d[at] == '=') {
-			if (trim(d, at, end) - at != 5) {
+		/* gpg's reading, byte for byte: the data may end inside the body or
+		 * after the checksum (a cut armor is decoded as far as it goes); a
+		 * checksum line of 0 or 1 characters is only allowed last (2 or 3
+		 * never); a longer one is read by its first 4. */
+		if (at < len && d[at] == '=') {
+			end = line_end(d, len, at);
+			if (trim(d, at, end) - at >= 5) {
+				crc = at + 1;
+				if (end == len) { /* no line break and nothing after: gpg refuses it */
+					fail(o, PGP_E_BAD_ARMOR, at);
+					return;
+				}
+			} else if (next_line(len, end) < len || trim(d, at, end) - at > 2) {
 				fail(o, PGP_E_BAD_ARMOR, at);
 				return;
 			}
-			crc = at + 1;
 			at = next_line(len, end);
-			end = line_end(d, len, at);
 		}
-		/* The END line must be there; like gpg, its text is not checked. */
-		if (at >= len) {
-			fail(o, PGP_E_BAD_ARMOR, at);
-			return;
-		}
-		emit(o, PGP_R_ARMOR, kind, begin, body, body_len, crc, next_line(len, end), 0);
+		/* The END line, when there is one: like gpg, its text is not checked. */
+		emit(o, PGP_R_ARMOR, kind, begin, body, body_len, crc, at < len ? next_line(len, line_end(d, len, at)) : len, 0);
 	}
 }
 

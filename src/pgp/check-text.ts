@@ -59,21 +59,31 @@ function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredDa
   const bodyEnd = (body as number) + (bodyLen as number);
   if (bodyEnd > data.length) throw badReply('armor body runs past the data');
   const text = data.toString('latin1', body, bodyEnd);
-  if (/[^A-Za-z0-9+/=\s]/.test(text) || (bodyEnd > (body as number) && data[bodyEnd - 1] !== 0x0a)) throw badReply('armor body');
-  const b64 = text.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new ArmorError('the base64 of the armor is malformed');
+  if (bodyEnd < data.length && ((data[bodyEnd] !== 0x3d && data[bodyEnd] !== 0x2d) || (bodyEnd > (body as number) && data[bodyEnd - 1] !== 0x0a))) {
+    throw badReply('armor body does not end at a checksum or END line');
+  }
+  if (/^[=-]/m.test(text)) throw badReply('armor body holds a line the handler should have stopped at');
+  // Characters outside base64 are skipped, as gpg skips them; padding may be missing, as gpg allows.
+  const b64 = text.replace(/[^A-Za-z0-9+/=]+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.replace(/=+$/, '').length % 4 === 1) throw new ArmorError('the base64 of the armor is malformed');
   const packets = Buffer.from(b64, 'base64');
   let at = bodyEnd;
-  if (crc !== NO_CRC) {
-    expectEqual('armor checksum offset', crc, bodyEnd + 1);
+  if (data[bodyEnd] === 0x3d) {
+    // A checksum line: read by its first 4 characters; of 0 or 1 only as the last line, and then unchecked (gpg's reading).
     const line = lineAt(data, bodyEnd);
-    if (!/^=[A-Za-z0-9+/]{4}$/.test(line.text)) throw badReply('armor checksum line');
-    if (Buffer.from(line.text.slice(1), 'base64').readUIntBE(0, 3) !== crc24(packets)) throw new ArmorError('the armor checksum does not match its data');
+    if (line.text.length >= 5) {
+      expectEqual('armor checksum offset', crc, bodyEnd + 1);
+      if (line.next === data.length && data[data.length - 1] !== 0x0a) throw badReply('a last checksum line without a line break');
+      const sum = line.text.slice(1, 5);
+      if (!/^[A-Za-z0-9+/]{4}$/.test(sum) || Buffer.from(sum, 'base64').readUIntBE(0, 3) !== crc24(packets)) throw new ArmorError('the armor checksum does not match its data');
+    } else {
+      expectEqual('armor checksum offset', crc, NO_CRC);
+      if (line.next !== data.length || line.text.length > 2) throw badReply('a short checksum line that is not the last, or of 2 or 3 characters');
+    }
     at = line.next;
-  } else if (data[bodyEnd] === 0x3d) throw badReply('a checksum line the handler did not report');
-  // The END line must be there; like gpg, its text is not checked (what is signed is all in the base64).
-  if (at >= data.length) throw badReply('the armor has no END line');
-  expectEqual('armor end', end, lineAt(data, at).next);
+  } else expectEqual('armor checksum offset', crc, NO_CRC);
+  // The END line, when there is one: like gpg, its text is not checked (what is signed is all in the base64).
+  expectEqual('armor end', end, at < data.length ? lineAt(data, at).next : data.length);
   return { kind: kind as number, packets };
 }
 

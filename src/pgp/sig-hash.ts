@@ -37,7 +37,7 @@ export class SigHash {
     this.update(hashed).update(trailer);
     const digest = this.#hash.digest();
     if (!key.key || key.algo !== this.sig.pkAlgo && !(key.algo === 3 && this.sig.pkAlgo === 1) && !(key.algo === 1 && this.sig.pkAlgo === 3)) return false;
-    if (!digest.subarray(0, 2).equals(this.sig.prefix)) return false;
+    // The digest's left 16 bits (sig.prefix) are only a quick check: gpgv and sqv verify without them, and so does umd.
     const [v1, v2] = this.sig.values;
     if (v1 === undefined) return false;
     try {

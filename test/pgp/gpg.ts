@@ -54,10 +54,16 @@ export class GpgHome {
   }
 }
 
-/** gpgv's verdict as apt reads it: the number of GOODSIG status lines (EXPKEYSIG, REVKEYSIG, BADSIG are not good). */
+/**
+ * gpgv's verdict: the number of GOODSIG status lines (EXPKEYSIG, REVKEYSIG,
+ * BADSIG are not good), or 0 when it also reported malformed data (NODATA:
+ * e.g. an armor cut short, whose complete packets gpgv still checks, though
+ * it exits 2 and apt fails).
+ */
 export function gpgvGood(keyrings: string[], sig: string, data?: string): number {
   const args = ['--status-fd', '1', ...keyrings.flatMap((k) => ['--keyring', k]), sig, ...(data ? [data] : [])];
   const result = spawnSync('gpgv', args, { encoding: 'utf8' });
+  if (/^\[GNUPG:\] NODATA /m.test(result.stdout)) return 0;
   return (result.stdout.match(/^\[GNUPG:\] GOODSIG /gm) ?? []).length;
 }
 
