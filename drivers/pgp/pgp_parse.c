@@ -332,11 +332,68 @@ static int starts(const uint8_t *d, uint32_t at, uint32_t end, const char *text)
 	return end - at >= n && memcmp(d + at, text, n) == 0;
 }
 
+static int b64char(uint8_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+}
+
+/*
+ * The base64 of an armor, read as gpg reads it, as a stream of bytes: the
+ * data runs to the first '=' (or a line starting with '-', or the end);
+ * after the '=', blanks and more '=' are skipped, then up to 4 checksum
+ * characters are read back to back. A first character that is not base64
+ * means no checksum (allowed); 1 to 3, or 4 with nothing after them, is a
+ * malformed checksum. A line after it starting with a byte >= 0x80 would be
+ * read by gpg as binary packets: refused.
+ */
+static void armor_body(struct out *o, const uint8_t *d, uint32_t len, uint32_t kind, uint32_t begin, uint32_t body)
+{
+	uint32_t p = body, stop, crc = PGP_NO_CRC, idx = 0, trailer;
+	int line_start = 1;
+
+	while (p < len && d[p] != '=' && !(line_start && d[p] == '-')) {
+		line_start = d[p] == '\n';
+		p++;
+	}
+	stop = p;
+	if (p < len && d[p] == '=') {
+		while (p < len && (d[p] == '\n' || d[p] == '\r' || d[p] == ' ' || d[p] == '\t' || d[p] == '='))
+			p++;
+		if (p < len) {
+			uint32_t q = p;
+			int eof = 0;
+
+			do {
+				if (!b64char(d[q]))
+					break;
+				if (++q >= len) {
+					eof = 1;
+					break;
+				}
+			} while (++idx < 4);
+			if (idx != 0 && (eof || idx != 4)) {
+				fail(o, PGP_E_BAD_ARMOR, p);
+				return;
+			}
+			if (idx == 4)
+				crc = p;
+		}
+		trailer = p < len ? next_line(len, line_end(d, len, p)) : len;
+	} else {
+		trailer = p;
+	}
+	if (trailer < len && d[trailer] >= 0x80) {
+		fail(o, PGP_E_BAD_ARMOR, trailer);
+		return;
+	}
+	emit(o, PGP_R_ARMOR, kind, begin, body, stop - body, crc, trailer, 0);
+}
+
 /* An armored block whose BEGIN line starts at `at`. After a cleartext, any
  * line of five dashes starts the signature's armor, as gpg reads it. */
 static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t at, int after_cleartext)
 {
-	uint32_t begin = at, end = line_end(d, len, at), kind, body, crc = PGP_NO_CRC;
+	uint32_t begin = at, end = line_end(d, len, at), kind, body;
 
 	if (after_cleartext || is_line(d, at, end, "-----BEGIN PGP SIGNATURE-----"))
 		kind = 1;
@@ -363,33 +420,7 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 		}
 	}
 	body = at = next_line(len, end);
-	/* Base64 lines up to a checksum line ('='), the END line ('-') or the end of the data. */
-	while (at < len && d[at] != '=' && d[at] != '-')
-		at = next_line(len, line_end(d, len, at));
-	{
-		uint32_t body_len = at - body;
-
-		/* gpg's reading, byte for byte: the data may end inside the body or
-		 * after the checksum (a cut armor is decoded as far as it goes); a
-		 * checksum line of 0 or 1 characters is only allowed last (2 or 3
-		 * never); a longer one is read by its first 4. */
-		if (at < len && d[at] == '=') {
-			end = line_end(d, len, at);
-			if (trim(d, at, end) - at >= 5) {
-				crc = at + 1;
-				if (end == len) { /* no line break and nothing after: gpg refuses it */
-					fail(o, PGP_E_BAD_ARMOR, at);
-					return;
-				}
-			} else if (next_line(len, end) < len || trim(d, at, end) - at > 2) {
-				fail(o, PGP_E_BAD_ARMOR, at);
-				return;
-			}
-			at = next_line(len, end);
-		}
-		/* The END line, when there is one: like gpg, its text is not checked. */
-		emit(o, PGP_R_ARMOR, kind, begin, body, body_len, crc, at < len ? next_line(len, line_end(d, len, at)) : len, 0);
-	}
+	armor_body(o, d, len, kind, begin, body);
 }
 
 static const struct { const char *name; uint32_t id; } hashes[] = {

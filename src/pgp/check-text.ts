@@ -46,6 +46,49 @@ function crc24(data: Buffer): number {
   return crc & 0xffffff;
 }
 
+const isB64 = (c: number | undefined): boolean =>
+  c !== undefined && ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f);
+
+/**
+ * The base64 of an armor as gpg reads it (drivers/pgp/pgp_parse.c says the
+ * same in C): data up to the first '=' or a line starting with '-'; after
+ * the '=', blanks and '=' skipped, then up to 4 checksum characters back to
+ * back; a first one that is not base64 means no checksum. The line after
+ * must not start with a byte >= 0x80 (gpg would read it as packets).
+ */
+function scanBody(data: Buffer, body: number): { stop: number; crc: number | null; trailer: number; error: string | null } {
+  let p = body;
+  let lineStart = true;
+  while (p < data.length && data[p] !== 0x3d && !(lineStart && data[p] === 0x2d)) {
+    lineStart = data[p] === 0x0a;
+    p++;
+  }
+  const stop = p;
+  let crc: number | null = null;
+  let trailer = p;
+  let error: string | null = null;
+  if (data[p] === 0x3d) {
+    while (p < data.length && [0x0a, 0x0d, 0x20, 0x09, 0x3d].includes(data[p] as number)) p++;
+    if (p < data.length) {
+      let idx = 0;
+      let q = p;
+      let eof = false;
+      do {
+        if (!isB64(data[q])) break;
+        if (++q >= data.length) {
+          eof = true;
+          break;
+        }
+      } while (++idx < 4);
+      if (idx !== 0 && (eof || idx !== 4)) error = 'a malformed armor checksum the handler accepted';
+      if (idx === 4) crc = p;
+    }
+    trailer = p < data.length ? lineAt(data, p).next : data.length;
+  }
+  if (trailer < data.length && (data[trailer] as number) >= 0x80) error = 'binary data after the armor the handler accepted';
+  return { stop, crc, trailer, error };
+}
+
 /** After a cleartext, any line of five dashes starts the signature's armor, as gpg reads it. */
 function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredData {
   const [, kind, begin, body, bodyLen, crc, end] = r as number[];
@@ -56,34 +99,18 @@ function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredDa
   const headers = headerLines(data, first.next);
   if (headers.lines.some((line) => !line.includes(': '))) throw badReply('an armor header is not "Key: value"');
   expectEqual('armor body offset', body, headers.next);
-  const bodyEnd = (body as number) + (bodyLen as number);
-  if (bodyEnd > data.length) throw badReply('armor body runs past the data');
-  const text = data.toString('latin1', body, bodyEnd);
-  if (bodyEnd < data.length && ((data[bodyEnd] !== 0x3d && data[bodyEnd] !== 0x2d) || (bodyEnd > (body as number) && data[bodyEnd - 1] !== 0x0a))) {
-    throw badReply('armor body does not end at a checksum or END line');
-  }
-  if (/^[=-]/m.test(text)) throw badReply('armor body holds a line the handler should have stopped at');
+  const scan = scanBody(data, body as number);
+  expectEqual('armor data end', (body as number) + (bodyLen as number), scan.stop);
+  expectEqual('armor checksum offset', crc, scan.crc ?? NO_CRC);
+  expectEqual('armor end', end, scan.trailer);
+  if (scan.error) throw badReply(scan.error);
   // Characters outside base64 are skipped, as gpg skips them; padding may be missing, as gpg allows.
-  const b64 = text.replace(/[^A-Za-z0-9+/=]+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.replace(/=+$/, '').length % 4 === 1) throw new ArmorError('the base64 of the armor is malformed');
+  const b64 = data.toString('latin1', body, scan.stop).replace(/[^A-Za-z0-9+/]+/g, '');
+  if (b64.length % 4 === 1) throw new ArmorError('the base64 of the armor is malformed');
   const packets = Buffer.from(b64, 'base64');
-  let at = bodyEnd;
-  if (data[bodyEnd] === 0x3d) {
-    // A checksum line: read by its first 4 characters; of 0 or 1 only as the last line, and then unchecked (gpg's reading).
-    const line = lineAt(data, bodyEnd);
-    if (line.text.length >= 5) {
-      expectEqual('armor checksum offset', crc, bodyEnd + 1);
-      if (line.next === data.length && data[data.length - 1] !== 0x0a) throw badReply('a last checksum line without a line break');
-      const sum = line.text.slice(1, 5);
-      if (!/^[A-Za-z0-9+/]{4}$/.test(sum) || Buffer.from(sum, 'base64').readUIntBE(0, 3) !== crc24(packets)) throw new ArmorError('the armor checksum does not match its data');
-    } else {
-      expectEqual('armor checksum offset', crc, NO_CRC);
-      if (line.next !== data.length || line.text.length > 2) throw badReply('a short checksum line that is not the last, or of 2 or 3 characters');
-    }
-    at = line.next;
-  } else expectEqual('armor checksum offset', crc, NO_CRC);
-  // The END line, when there is one: like gpg, its text is not checked (what is signed is all in the base64).
-  expectEqual('armor end', end, at < data.length ? lineAt(data, at).next : data.length);
+  if (scan.crc !== null && Buffer.from(data.toString('latin1', scan.crc, scan.crc + 4), 'base64').readUIntBE(0, 3) !== crc24(packets)) {
+    throw new ArmorError('the armor checksum does not match its data');
+  }
   return { kind: kind as number, packets };
 }
 
