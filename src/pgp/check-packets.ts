@@ -39,16 +39,16 @@ function packetHeader(data: Buffer, at: number): { tag: number; hdr: number; len
     if (at + n > data.length) throw badReply(`packet header at ${at} runs past the data`);
   };
   need(2);
-  const ctb = data[at] as number;
+  const ctb = data[at];
   if ((ctb & 0x80) === 0) throw badReply(`no packet starts at ${at}`);
   let tag: number, hdr: number, len: number;
   if (ctb & 0x40) {
     tag = ctb & 0x3f;
-    const first = data[at + 1] as number;
+    const first = data[at + 1];
     if (first < 192) [hdr, len] = [2, first];
     else if (first < 224) {
       need(3);
-      [hdr, len] = [3, ((first - 192) << 8) + (data[at + 2] as number) + 192];
+      [hdr, len] = [3, ((first - 192) << 8) + (data[at + 2]) + 192];
     } else if (first === 255) {
       need(6);
       [hdr, len] = [6, data.readUInt32BE(at + 2)];
@@ -59,7 +59,7 @@ function packetHeader(data: Buffer, at: number): { tag: number; hdr: number; len
     if (type === 3) throw badReply(`indeterminate length at ${at}`);
     hdr = 1 + (1 << type);
     need(hdr);
-    len = type === 0 ? (data[at + 1] as number) : type === 1 ? data.readUInt16BE(at + 1) : data.readUInt32BE(at + 1);
+    len = type === 0 ? (data[at + 1]) : type === 1 ? data.readUInt16BE(at + 1) : data.readUInt32BE(at + 1);
   }
   if (tag === 0 || at + hdr + len > data.length) throw badReply(`packet at ${at} runs past the data`);
   return { tag, hdr, len };
@@ -85,7 +85,7 @@ function checkKey(data: Buffer, start: number, body: Buffer, r: Record8): KeyMat
   const key: KeyMaterial = { version, created: 0, algo: 0, m1: Buffer.alloc(0), m2: Buffer.alloc(0) };
   if (version !== 4 || body.length < 6) return key;
   key.created = body.readUInt32BE(1);
-  key.algo = body[5] as number;
+  key.algo = body[5];
   expectEqual(`key at ${start}: creation time`, r[2], key.created);
   expectEqual(`key at ${start}: algorithm`, r[3], key.algo);
   let at = start + 6;
@@ -119,12 +119,12 @@ function checkKey(data: Buffer, start: number, body: Buffer, r: Record8): KeyMat
 
 function checkSig(data: Buffer, start: number, end: number, cursor: RecordCursor, depth: number): SigPacket {
   const r = cursor.take(R_SIG);
-  const version = end > start ? (data[start] as number) : -1;
+  const version = end > start ? (data[start]) : -1;
   expectEqual(`signature at ${start}: version`, r[1], version);
   const sig: SigPacket = { version, type: 0, pkAlgo: 0, hashAlgo: 0, hashedPart: Buffer.alloc(0), prefix: Buffer.alloc(0), values: [], subpackets: [] };
   if (version !== 4) return sig;
   if (start + 8 > end) throw badReply(`signature at ${start} is too short`);
-  [sig.type, sig.pkAlgo, sig.hashAlgo] = [data[start + 1] as number, data[start + 2] as number, data[start + 3] as number];
+  [sig.type, sig.pkAlgo, sig.hashAlgo] = [data[start + 1], data[start + 2], data[start + 3]];
   const hashedLen = data.readUInt16BE(start + 4);
   if (start + 8 + hashedLen > end) throw badReply(`signature at ${start}: hashed area runs past it`);
   const unhashedLen = data.readUInt16BE(start + 6 + hashedLen);
@@ -157,13 +157,13 @@ function checkSubpackets(data: Buffer, start: number, end: number, hashed: boole
   let at = start;
   while (at < end) {
     const r = cursor.take(R_SUB);
-    const first = data[at] as number;
+    const first = data[at];
     let hdr: number, len: number;
     if (first < 192) [hdr, len] = [1, first];
-    else if (first < 255) [hdr, len] = [2, at + 1 < end ? ((first - 192) << 8) + (data[at + 1] as number) + 192 : -1];
+    else if (first < 255) [hdr, len] = [2, at + 1 < end ? ((first - 192) << 8) + (data[at + 1]) + 192 : -1];
     else [hdr, len] = [5, at + 5 <= end ? data.readUInt32BE(at + 1) : -1];
     if (len < 1 || at + hdr + len > end) throw badReply(`subpacket at ${at} runs past its area`);
-    const typeOctet = data[at + hdr] as number;
+    const typeOctet = data[at + hdr];
     const sub: Subpacket = { hashed, type: typeOctet & 0x7f, critical: typeOctet >= 0x80, body: data.subarray(at + hdr + 1, at + hdr + len) };
     for (const [i, value] of [hashed ? 0 : 1, at, hdr, len, sub.type, sub.critical ? 1 : 0].entries()) {
       expectEqual(`subpacket at ${at}: field ${i + 1}`, r[i + 1], value);

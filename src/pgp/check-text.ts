@@ -68,7 +68,7 @@ function scanBody(data: Buffer, body: number): { stop: number; crc: number | nul
   let trailer = p;
   let error: string | null = null;
   if (data[p] === 0x3d) {
-    while (p < data.length && [0x0a, 0x0d, 0x20, 0x09, 0x3d].includes(data[p] as number)) p++;
+    while (p < data.length && [0x0a, 0x0d, 0x20, 0x09, 0x3d].includes(data[p])) p++;
     if (p < data.length) {
       let idx = 0;
       let q = p;
@@ -85,22 +85,22 @@ function scanBody(data: Buffer, body: number): { stop: number; crc: number | nul
     }
     trailer = p < data.length ? lineAt(data, p).next : data.length;
   }
-  if (trailer < data.length && (data[trailer] as number) >= 0x80) error = 'binary data after the armor the handler accepted';
+  if (trailer < data.length && (data[trailer]) >= 0x80) error = 'binary data after the armor the handler accepted';
   return { stop, crc, trailer, error };
 }
 
 /** After a cleartext, any line of five dashes starts the signature's armor, as gpg reads it. */
 function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredData {
   const [, kind, begin, body, bodyLen, crc, end] = r as number[];
-  const beginText = BEGIN[kind as number];
+  const beginText = BEGIN[kind];
   if (beginText === undefined || (afterCleartext && kind !== 1)) throw badReply(`armor kind ${kind}`);
-  const first = lineAt(data, begin as number);
+  const first = lineAt(data, begin);
   if (afterCleartext ? !first.text.startsWith('-----') : first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
   const headers = headerLines(data, first.next);
   if (headers.lines.some((line) => !line.includes(': '))) throw badReply('an armor header is not "Key: value"');
   expectEqual('armor body offset', body, headers.next);
-  const scan = scanBody(data, body as number);
-  expectEqual('armor data end', (body as number) + (bodyLen as number), scan.stop);
+  const scan = scanBody(data, body);
+  expectEqual('armor data end', (body) + (bodyLen), scan.stop);
   expectEqual('armor checksum offset', crc, scan.crc ?? NO_CRC);
   expectEqual('armor end', end, scan.trailer);
   if (scan.error) throw badReply(scan.error);
@@ -111,7 +111,7 @@ function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredDa
   if (scan.crc !== null && Buffer.from(data.toString('latin1', scan.crc, scan.crc + 4), 'base64').readUIntBE(0, 3) !== crc24(packets)) {
     throw new ArmorError('the armor checksum does not match its data');
   }
-  return { kind: kind as number, packets };
+  return { kind: kind, packets };
 }
 
 /** The input is malformed (not the handler's fault): the verification fails. */
@@ -119,7 +119,7 @@ export class ArmorError extends Error {}
 
 function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): ArmoredData {
   const [, mask, begin, textOff, textLen] = r as number[];
-  const first = lineAt(data, begin as number);
+  const first = lineAt(data, begin);
   if (first.text !== '-----BEGIN PGP SIGNED MESSAGE-----') throw badReply(`no signed message starts at ${begin}`);
   const headers = headerLines(data, first.next);
   const hashes = new Set<number>();
@@ -136,7 +136,7 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
   expectEqual('cleartext Hash: headers', mask, bits >>> 0);
   if (hashes.size === 0) hashes.add(1); // no Hash: header means MD5 (RFC 4880 7), which umd refuses, as gpg reads it
   expectEqual('cleartext offset', textOff, headers.next);
-  const textEnd = (textOff as number) + (textLen as number);
+  const textEnd = (textOff) + (textLen);
   const armor = cursor.take(R_ARMOR);
   expectEqual('signature armor after the cleartext', armor[2], textLen === 0 ? textEnd : textEnd + 1);
   if (textLen !== 0 && data[textEnd] !== 0x0a) throw badReply('the cleartext does not end at a line break');

@@ -50,5 +50,5 @@ export async function parseText(exchange: PgpExchange, data: Buffer, what: strin
 
 /** Armored text starts with a printable character; a binary packet's first octet has its top bit set. */
 export function isArmored(data: Buffer): boolean {
-  return data.length > 0 && ((data[0] as number) & 0x80) === 0;
+  return data.length > 0 && ((data[0]) & 0x80) === 0;
 }

@@ -43,7 +43,7 @@ async function certsOf(manager: DriverManager, exchange: PgpExchange, file: stri
   const bytes = readSmall(file, 'keyring');
   const digest = createHash('sha256').update(bytes).digest('hex');
   let cache = caches.get(manager);
-  if (!cache) caches.set(manager, (cache = new Map()));
+  if (!cache) caches.set(manager, (cache = new Map<string, Cert[]>()));
   const hit = cache.get(digest);
   if (hit) return hit;
   const certs = await loadKeyring(exchange, bytes, file);

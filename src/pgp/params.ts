@@ -23,7 +23,7 @@ export function verifyParams(params: object): VerifyFiles {
   if (!isPath(p.signature)) throw invalid('signature', 'an absolute path', p.signature);
   if (p.data !== undefined && !isPath(p.data)) throw invalid('data', 'an absolute path', p.data);
   const out: VerifyFiles = { keyrings: p.keyrings, signature: p.signature };
-  if (p.data !== undefined) out.data = p.data as string;
+  if (p.data !== undefined) out.data = p.data;
   const signatures = optionalInt(p, 'signatures', 1);
   const notBefore = optionalInt(p, 'notBefore', 0);
   const notAfter = optionalInt(p, 'notAfter', 0);

@@ -32,7 +32,7 @@ export function sigInfo(sig: SigPacket): SigInfo {
     if (sub.type === 2 && b.length === 4) info.created = b.readUInt32BE(0);
     if (sub.type === 3 && b.length === 4) info.sigExpires = b.readUInt32BE(0);
     if (sub.type === 9 && b.length === 4) info.keyExpires = b.readUInt32BE(0);
-    if (sub.type === 27 && b.length >= 1) info.keyFlags = b[0] as number;
+    if (sub.type === 27 && b.length >= 1) info.keyFlags = b[0];
     if (sub.type === 25 && b.length === 1) info.primaryUserId = b[0] !== 0;
   }
   return info;

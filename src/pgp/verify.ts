@@ -55,7 +55,7 @@ function policy(k: SigningKey, info: SigInfo, req: VerifyRequest, now: number): 
   if (k.revoked) return { status: 'revoked-key', reason: `key ${k.key.fingerprint} is revoked` };
   if (k.flags !== null && (k.flags & 0x02) === 0) return { status: 'not-signing-key', reason: `key ${k.key.fingerprint} is not marked for signing` };
   if (!k.primary && k.flags === null) return { status: 'not-signing-key', reason: `subkey ${k.key.fingerprint} has no key flags` };
-  const primary = k.cert.keys[0] as SigningKey;
+  const primary = k.cert.keys[0];
   for (const key of k.primary ? [k] : [k, primary]) {
     if (key.unusable) return { status: 'not-signing-key', reason: key.unusable };
     if (key.revoked) return { status: 'revoked-key', reason: `key ${key.key.fingerprint} is revoked` };

@@ -77,10 +77,10 @@ test.before(() => {
   cases.push({ name: 'revoked key', keyrings: [gpg.keyring(at('revoked.gpg'), [revoked])], sig: revokedSig, data: at('data.bin') });
   // Tampering: the data, the signature value, the cleartext.
   const tamperedData = Buffer.from(readFileSync(at('data.bin')));
-  tamperedData[1000] = (tamperedData[1000] as number) ^ 1;
+  tamperedData[1000] = (tamperedData[1000]) ^ 1;
   writeFileSync(at('tampered.bin'), tamperedData);
   const tamperedSig = Buffer.from(readFileSync(at('rsa2048.bin.sig')));
-  tamperedSig[tamperedSig.length - 5] = (tamperedSig[tamperedSig.length - 5] as number) ^ 0x40;
+  tamperedSig[tamperedSig.length - 5] = (tamperedSig[tamperedSig.length - 5]) ^ 0x40;
   writeFileSync(at('tampered.sig'), tamperedSig);
   writeFileSync(at('tampered.clear'), readFileSync(at('ed25519.clear'), 'utf8').replace('Suite: stable', 'Suite: stab1e'));
   for (const name of ['rsa2048', 'ed25519', 'p256']) cases.push({ name: `${name} tampered data`, keyrings: [at(`${name}.gpg`)], sig: at(`${name}.bin.sig`), data: at('tampered.bin') });

@@ -37,7 +37,7 @@ test('the removed-keys ring (72 KB) parses, and verifies none of today\'s signat
     return;
   }
   const { client } = await startDaemon(t);
-  const file = inReleases[0] as string;
+  const file = inReleases[0];
   const result = await client.request('verify', { keyrings: [REMOVED], signature: file });
   t.is(result.good, gpgvGood([REMOVED], file));
   t.true(result.signatures.every((s) => s.status === 'no-key'));

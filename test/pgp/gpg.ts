@@ -21,14 +21,14 @@ export class GpgHome {
     const colons = this.run(['--with-colons', '--list-keys', uid]).toString();
     const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(colons);
     if (!fpr) throw new Error(`no fingerprint for ${uid}`);
-    return fpr[1] as string;
+    return fpr[1];
   }
 
   addSubkey(fpr: string, algo: string, usage: string): string {
     this.run(['--quick-add-key', fpr, algo, usage, 'never']);
     const colons = this.run(['--with-colons', '--list-keys', fpr]).toString();
-    const fprs = [...colons.matchAll(/^fpr:+([0-9A-F]{40}):/gm)].map((m) => m[1] as string);
-    return fprs[fprs.length - 1] as string;
+    const fprs = [...colons.matchAll(/^fpr:+([0-9A-F]{40}):/gm)].map((m) => m[1]);
+    return fprs[fprs.length - 1];
   }
 
   /** Exports keys to a binary (or armored) keyring file. */

@@ -70,8 +70,8 @@ test(`mutated signatures and data: umd's verdict is gpgv's, and the daemon survi
   const disagreements: string[] = [];
   let goodMutants = 0;
   for (let i = 0; i < 240; i++) {
-    const name = ['rsa', 'ed', 'ec'][i % 3] as string;
-    const kind = ['sig', 'asc', 'clear', 'data'][next(4)] as string;
+    const name = ['rsa', 'ed', 'ec'][i % 3];
+    const kind = ['sig', 'asc', 'clear', 'data'][next(4)];
     const ring = at(`${name}.gpg`);
     const sigFile = kind === 'data' ? at(`${name}.sig`) : at(`m.${kind}`);
     const dataFile = kind === 'data' ? at('m.data') : at('data');
