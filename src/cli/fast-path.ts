@@ -55,14 +55,14 @@ function plainVerify(args: string[]): { keyrings: string[]; signature: string; d
   const keyrings: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--keyring' && i + 1 < args.length && !(args[i + 1] as string).startsWith('-')) keyrings.push(args[++i] as string);
+    const arg = args[i];
+    if (arg === '--keyring' && i + 1 < args.length && !(args[i + 1]).startsWith('-')) keyrings.push(args[++i]);
     else if (arg.startsWith('--keyring=') && arg.length > 10) keyrings.push(arg.slice(10));
     else if (arg.startsWith('-')) return null;
     else rest.push(arg);
   }
   if (keyrings.length === 0 || rest.length < 1 || rest.length > 2) return null;
-  return { keyrings, signature: rest[0] as string, ...(rest[1] === undefined ? {} : { data: rest[1] }) };
+  return { keyrings, signature: rest[0], ...(rest[1] === undefined ? {} : { data: rest[1] }) };
 }
 
 /** `umd verify` in its plain form, printing what the oclif command prints. */
