@@ -117,6 +117,35 @@ function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredDa
 /** The input is malformed (not the handler's fault): the verification fails. */
 export class ArmorError extends Error {}
 
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * The cleartext as a text signature hashes it: dash-escapes removed,
+ * trailing blanks (space, tab, CR) dropped, lines joined by CR LF, no line
+ * break after the last. A line starting with '-' but not '- ' cannot be
+ * inside it (the handler must have ended the text there).
+ */
+function canonicalText(data: Buffer, start: number, end: number): Buffer {
+  const parts: Buffer[] = [];
+  let at = start;
+  for (;;) {
+    const nl = data.indexOf(0x0a, at);
+    const lineEnd = nl === -1 || nl >= end ? end : nl;
+    let from = at;
+    if (data[from] === 0x2d) {
+      if (data[from + 1] !== 0x20 || from + 1 >= lineEnd) throw badReply('an unescaped dash line inside the cleartext');
+      from += 2;
+    }
+    let to = lineEnd;
+    while (to > from && (data[to - 1] === 0x20 || data[to - 1] === 0x09 || data[to - 1] === 0x0d)) to--;
+    if (parts.length > 0) parts.push(CRLF);
+    parts.push(data.subarray(from, to));
+    if (lineEnd >= end) break;
+    at = lineEnd + 1;
+  }
+  return Buffer.concat(parts);
+}
+
 function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): ArmoredData {
   const [, mask, begin, textOff, textLen] = r as number[];
   const first = lineAt(data, begin);
@@ -140,14 +169,9 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
   const armor = cursor.take(R_ARMOR);
   expectEqual('signature armor after the cleartext', armor[2], textLen === 0 ? textEnd : textEnd + 1);
   if (textLen !== 0 && data[textEnd] !== 0x0a) throw badReply('the cleartext does not end at a line break');
-  const lines = data.toString('latin1', textOff, textEnd).split('\n');
-  const canonical = lines.map((line) => {
-    if (line.startsWith('- ')) line = line.slice(2);
-    else if (line.startsWith('-')) throw badReply('an unescaped dash line inside the cleartext');
-    return line.replace(/[ \t\r]+$/, '');
-  });
+  const text = canonicalText(data, textOff, textEnd);
   const signature = checkArmor(data, armor, true);
-  return { ...signature, cleartext: { text: Buffer.from(canonical.join('\r\n'), 'latin1'), hashes } };
+  return { ...signature, cleartext: { text, hashes } };
 }
 
 /** Checks the handler's account of a text input (armor, or a cleartext signed message) and decodes it. */
