@@ -14,11 +14,24 @@ export class SigHash {
   /** ECDSA is checked by node:crypto's own streaming verifier, fed the same bytes. */
   readonly #ecdsa: Verify | null;
 
-  constructor(readonly sig: SigPacket) {
+  constructor(
+    readonly sig: SigPacket,
+    state?: Hash,
+  ) {
     const name = HASHES.get(sig.hashAlgo);
     if (name === undefined) throw new Error(`hash algorithm ${sig.hashAlgo} is not supported`);
-    this.#hash = createHash(name);
+    this.#hash = state ?? createHash(name);
     this.#ecdsa = sig.pkAlgo === 19 ? createVerify(name) : null;
+  }
+
+  /** Whether the data's hash can be shared with other signatures of the same hash (ECDSA needs a verifier fed with the data). */
+  get shareable(): boolean {
+    return this.#ecdsa === null;
+  }
+
+  /** This hash's state so far, for another signature with the same hash algorithm: the data is hashed once. */
+  forSig(sig: SigPacket): SigHash {
+    return new SigHash(sig, this.#hash.copy());
   }
 
   update(chunk: Buffer): this {

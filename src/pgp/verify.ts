@@ -120,18 +120,38 @@ export async function verifySignatures(exchange: PgpExchange, certs: Cert[], req
   }
   const pending = packets.flatMap((p) => (p.sig ? [prepare(p.sig, cleartext)] : []));
   if (pending.length === 0) throw new UmdError('EBADMSG', `pgp: ${name} holds no signature`);
-  const live = pending.filter((p) => p.hash);
-  if (cleartext) for (const p of live) p.hash?.update(cleartext.text);
-  else if (req.data) {
-    for await (const chunk of req.data.open()) {
-      for (const p of live) p.hash?.update(p.text ? p.text.push(chunk as Buffer) : (chunk as Buffer));
-    }
-    for (const p of live) if (p.text) p.hash?.update(p.text.end());
-  }
+  await hashData(pending, cleartext?.text, req.data);
   const signatures = pending.map((p) => result(p, certs, req, now));
   const good = signatures.filter((s) => s.status === 'good').length;
   const needed = req.signatures ?? 1;
   return { good, needed, ok: good >= needed, signatures };
+}
+
+/**
+ * Feeds the data to every signature's hash: once per hash algorithm and
+ * mode (binary or text), shared by copying the state; ECDSA signatures get
+ * the data themselves (node:crypto's verifier streams it).
+ */
+async function hashData(pending: Pending[], cleartext: Buffer | undefined, data: VerifyRequest['data']): Promise<void> {
+  const feeders = new Map<string, { hash: SigHash; text: TextCanonicalizer | null; members: Pending[] }>();
+  pending.forEach((p, i) => {
+    if (!p.hash) return;
+    const key = p.hash.shareable ? `${p.sig.hashAlgo}:${p.text ? 'text' : 'binary'}` : `ecdsa:${i}`;
+    const feeder = feeders.get(key);
+    if (feeder) feeder.members.push(p);
+    else feeders.set(key, { hash: p.hash, text: p.text, members: [p] });
+  });
+  const all = [...feeders.values()];
+  if (cleartext) for (const f of all) f.hash.update(cleartext);
+  else if (data) {
+    for await (const chunk of data.open()) {
+      for (const f of all) f.hash.update(f.text ? f.text.push(chunk as Buffer) : (chunk as Buffer));
+    }
+    for (const f of all) if (f.text) f.hash.update(f.text.end());
+  }
+  for (const f of all) {
+    for (const p of f.members) if (p.hash !== f.hash) p.hash = f.hash.forSig(p.sig);
+  }
 }
 
 function result(p: Pending, certs: Cert[], req: VerifyRequest, now: number): SignatureResult {
