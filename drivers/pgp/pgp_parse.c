@@ -337,6 +337,54 @@ static int b64char(uint8_t c)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
+static uint8_t decoded[PGP_REQ_DATA];
+
+static int b64value(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+static void parse_packets(struct out *o, const uint8_t *d, uint32_t len);
+
+/* Decodes the armor's base64 (other characters skipped, as gpg skips them)
+ * and parses the packets in it: their records follow the armor's, with
+ * offsets into the decoded bytes (which the manager decodes itself). */
+static void decode_and_parse(struct out *o, const uint8_t *b, uint32_t len)
+{
+	uint32_t n = 0, bits = 0, count = 0;
+
+	for (uint32_t i = 0; i < len; i++) {
+		int v = b64value(b[i]);
+
+		if (v < 0)
+			continue;
+		bits = (bits << 6) | (uint32_t)v;
+		if (++count % 4 == 0) {
+			decoded[n++] = (uint8_t)(bits >> 16);
+			decoded[n++] = (uint8_t)(bits >> 8);
+			decoded[n++] = (uint8_t)bits;
+			bits = 0;
+		}
+	}
+	if (count % 4 == 1) {
+		fail(o, PGP_E_BAD_ARMOR, 0);
+		return;
+	}
+	if (count % 4 == 2)
+		decoded[n++] = (uint8_t)(bits >> 4);
+	if (count % 4 == 3) {
+		decoded[n++] = (uint8_t)(bits >> 10);
+		decoded[n++] = (uint8_t)(bits >> 2);
+	}
+	parse_packets(o, decoded, n);
+}
+
 /*
  * The base64 of an armor, read as gpg reads it, as a stream of bytes: the
  * data runs to the first '=' (or a line starting with '-', or the end);
@@ -386,7 +434,9 @@ static void armor_body(struct out *o, const uint8_t *d, uint32_t len, uint32_t k
 		fail(o, PGP_E_BAD_ARMOR, trailer);
 		return;
 	}
-	emit(o, PGP_R_ARMOR, kind, begin, body, stop - body, crc, trailer, 0);
+	if (emit(o, PGP_R_ARMOR, kind, begin, body, stop - body, crc, trailer, 0))
+		return;
+	decode_and_parse(o, d + body, stop - body);
 }
 
 /* An armored block whose BEGIN line starts at `at`. After a cleartext, any

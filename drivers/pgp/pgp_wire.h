@@ -52,7 +52,9 @@ enum pgp_rec {
 	PGP_R_SIGVAL = 5,
 	/* [6, area (0 hashed, 1 unhashed), off, hdrlen, bodylen (with the type octet), type, critical] */
 	PGP_R_SUB = 6,
-	/* [10, kind, begin_off, body_off, body_len, crc_off or 0xffffffff, end_off]
+	/* [10, kind, begin_off, body_off, body_len, crc_off or 0xffffffff, end_off];
+	 * the packets in its base64 follow as PGP_R_PACKET... records whose
+	 * offsets are into the decoded bytes
 	 * an armored block; kind 1 signature (or any "-----" line after a cleartext),
 	 * 2 public key block, 3 message (gpg reads signatures from it too) */
 	PGP_R_ARMOR = 10,

@@ -77,8 +77,9 @@ export const handlers: HandlerTable = {
   },
 
   verify: async (params, ctx) => {
+    const request = verifyParams(params);
     const manager = await ctx.registry.get('pgp', optionalPathListParam(params, 'searchPath'));
-    return verifyFiles(manager, verifyParams(params));
+    return verifyFiles(manager, request);
   },
 
   shutdown: async (_params, ctx) => {

@@ -36,8 +36,7 @@ function parsePgpInput(input: string): PgpSend {
 function checkPgpReply(reply: Buffer, request: PgpSend): { records: number; packets?: number[] } {
   const records = readPgpReply(reply, 'the data');
   if (request.op === OP_PACKETS) return { records: records.length, packets: checkPackets(request.data, records).map((p) => p.tag) };
-  checkText(request.data, records);
-  return { records: records.length };
+  return { records: records.length, packets: checkText(request.data, records).packets.map((p) => p.tag) };
 }
 
 export const pgpManager: ManagerHooks<PgpSend, { records: number; packets?: number[] }> = {

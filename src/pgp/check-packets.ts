@@ -11,6 +11,13 @@ import type { Record8 } from './wire.js';
  */
 export function checkPackets(data: Buffer, records: Record8[]): Packet[] {
   const cursor = new RecordCursor(records);
+  const packets = checkPacketRecords(data, cursor);
+  cursor.end();
+  return packets;
+}
+
+/** checkPackets on the records from the cursor on (after an armor's, for the packets in its base64). */
+export function checkPacketRecords(data: Buffer, cursor: RecordCursor): Packet[] {
   const packets: Packet[] = [];
   let at = 0;
   while (at < data.length) {
@@ -29,7 +36,6 @@ export function checkPackets(data: Buffer, records: Record8[]): Packet[] {
     at = start + header.len;
   }
   if (packets.length === 0) throw badReply('no packets');
-  cursor.end();
   return packets;
 }
 

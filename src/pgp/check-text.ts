@@ -1,12 +1,16 @@
 import { NO_CRC, R_ARMOR, R_CLEAR, RecordCursor, badReply, expectEqual } from './wire.js';
 import type { Record8 } from './wire.js';
 import { HASH_IDS } from './algorithms.js';
+import { checkPacketRecords } from './check-packets.js';
+import type { Packet } from './packet-types.js';
 
 export interface ArmoredData {
   /** 1: a signature, 2: a public key block, 3: a message (gpg reads signatures from it too). */
   kind: number;
-  /** The packets, base64-decoded by the manager after its own strict check. */
-  packets: Buffer;
+  /** The packets' bytes, base64-decoded by the manager itself. */
+  bytes: Buffer;
+  /** The packets, as the handler accounted for them in the decoded bytes, checked. */
+  packets: Packet[];
   /** For a cleartext signed message: its text in canonical form (what a text signature hashes). */
   cleartext?: { text: Buffer; hashes: Set<number> };
 }
@@ -90,7 +94,7 @@ function scanBody(data: Buffer, body: number): { stop: number; crc: number | nul
 }
 
 /** After a cleartext, any line of five dashes starts the signature's armor, as gpg reads it. */
-function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredData {
+function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterCleartext = false): ArmoredData {
   const [, kind, begin, body, bodyLen, crc, end] = r as number[];
   const beginText = BEGIN[kind];
   if (beginText === undefined || (afterCleartext && kind !== 1)) throw badReply(`armor kind ${kind}`);
@@ -111,7 +115,8 @@ function checkArmor(data: Buffer, r: Record8, afterCleartext = false): ArmoredDa
   if (scan.crc !== null && Buffer.from(data.toString('latin1', scan.crc, scan.crc + 4), 'base64').readUIntBE(0, 3) !== crc24(packets)) {
     throw new ArmorError('the armor checksum does not match its data');
   }
-  return { kind: kind, packets };
+  // The handler decoded the same bytes and accounted for the packets in them: checked like any packets.
+  return { kind, bytes: packets, packets: checkPacketRecords(packets, cursor) };
 }
 
 /** The input is malformed (not the handler's fault): the verification fails. */
@@ -170,7 +175,7 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
   expectEqual('signature armor after the cleartext', armor[2], textLen === 0 ? textEnd : textEnd + 1);
   if (textLen !== 0 && data[textEnd] !== 0x0a) throw badReply('the cleartext does not end at a line break');
   const text = canonicalText(data, textOff, textEnd);
-  const signature = checkArmor(data, armor, true);
+  const signature = checkArmor(data, armor, cursor, true);
   return { ...signature, cleartext: { text, hashes } };
 }
 
@@ -178,7 +183,7 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
 export function checkText(data: Buffer, records: Record8[]): ArmoredData {
   const cursor = new RecordCursor(records);
   const first = cursor.peek();
-  const result = first?.[0] === R_CLEAR ? checkCleartext(data, cursor.take(R_CLEAR), cursor) : checkArmor(data, cursor.take(R_ARMOR));
+  const result = first?.[0] === R_CLEAR ? checkCleartext(data, cursor.take(R_CLEAR), cursor) : checkArmor(data, cursor.take(R_ARMOR), cursor);
   cursor.end();
   return result;
 }

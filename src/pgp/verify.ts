@@ -4,7 +4,7 @@ import { isArmored, parsePackets, parseText } from './exchange.js';
 import type { PgpExchange } from './exchange.js';
 import { buildCerts } from './keyring.js';
 import type { Cert, SigningKey } from './keyring.js';
-import type { SigPacket } from './packet-types.js';
+import type { Packet, SigPacket } from './packet-types.js';
 import { SigHash } from './sig-hash.js';
 import { sigInfo } from './sig-info.js';
 import type { SigInfo } from './sig-info.js';
@@ -13,13 +13,10 @@ import type { SignatureResult, SigStatus, VerifyRequest, VerifyResult } from './
 
 /** Parses a keyring (binary or armored) in the handler and builds its certificates on the trusted side. */
 export async function loadKeyring(exchange: PgpExchange, bytes: Buffer, name: string): Promise<Cert[]> {
-  let packets = bytes;
-  if (isArmored(bytes)) {
-    const armored = await parseText(exchange, bytes, `keyring ${name}`);
-    if (armored.kind !== 2) throw new UmdError('EBADMSG', `pgp: keyring ${name} is armored, but not a public key block`);
-    packets = armored.packets;
-  }
-  return buildCerts(await parsePackets(exchange, packets, `keyring ${name}`));
+  if (!isArmored(bytes)) return buildCerts(await parsePackets(exchange, bytes, `keyring ${name}`));
+  const armored = await parseText(exchange, bytes, `keyring ${name}`);
+  if (armored.kind !== 2) throw new UmdError('EBADMSG', `pgp: keyring ${name} is armored, but not a public key block`);
+  return buildCerts(armored.packets);
 }
 
 interface Pending {
@@ -101,17 +98,19 @@ function prepare(sig: SigPacket, cleartext: { hashes: Set<number> } | undefined)
 export async function verifySignatures(exchange: PgpExchange, certs: Cert[], req: VerifyRequest): Promise<VerifyResult> {
   const { bytes, name } = req.signature;
   const now = req.now ?? Math.floor(Date.now() / 1000);
-  let packetsBytes = bytes;
+  let packets: Packet[];
   let cleartext: { text: Buffer; hashes: Set<number> } | undefined;
   if (isArmored(bytes)) {
     const armored = await parseText(exchange, bytes, `signature ${name}`);
     if (armored.kind === 2) throw new UmdError('EBADMSG', `pgp: ${name} is a public key block, not a signature`);
-    packetsBytes = armored.packets;
+    packets = armored.packets;
     cleartext = armored.cleartext;
+  } else {
+    if (!req.data) throw usage(`${name} is a detached signature: give the file it signs`);
+    packets = await parsePackets(exchange, bytes, `signature ${name}`);
   }
   if (cleartext && req.data) throw usage(`${name} is a cleartext signed message: it carries its own data, so give no data file`);
   if (!cleartext && !req.data) throw usage(`${name} is a detached signature: give the file it signs`);
-  const packets = await parsePackets(exchange, packetsBytes, `signature ${name}`);
   const other = packets.find((p) => p.tag !== 2 && p.tag !== 10);
   if (other) {
     throw new UmdError('ENOTSUP', `pgp: ${name} holds a packet of type ${other.tag}: umd verify checks detached and cleartext signatures only`, {
