@@ -1,3 +1,5 @@
+const CR = Buffer.from('\r');
+
 /**
  * A text signature's data (type 0x01) is hashed with its line endings as
  * CR LF (RFC 9580 5.2.1.2). Fed in chunks: a lone LF becomes CR LF, even
@@ -7,13 +9,19 @@ export class TextCanonicalizer {
   #lastWasCr = false;
 
   push(chunk: Buffer): Buffer {
-    const out: number[] = [];
-    for (const byte of chunk) {
-      if (byte === 0x0a && !this.#lastWasCr) out.push(0x0d);
-      out.push(byte);
-      this.#lastWasCr = byte === 0x0d;
+    const parts: Buffer[] = [];
+    let from = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) {
+      const before = nl > 0 ? chunk[nl - 1] === 0x0d : this.#lastWasCr;
+      if (!before) {
+        parts.push(chunk.subarray(from, nl), CR);
+        from = nl;
+      }
     }
-    return Buffer.from(out);
+    if (chunk.length > 0) this.#lastWasCr = chunk[chunk.length - 1] === 0x0d;
+    if (from === 0 && parts.length === 0) return chunk;
+    parts.push(chunk.subarray(from));
+    return Buffer.concat(parts);
   }
 
   end(): Buffer {
