@@ -61,6 +61,13 @@ test.before(() => {
   gpg.keyring(at('sub.asc'), [primary], true); // gpgv reads no armored keyrings: umd alone is asked about this one
   cases.push({ name: 'signing subkey', keyrings: [subRing], sig: gpg.sign(subkey, at('data.bin'), at('sub.sig'), ['--detach-sign']), data: at('data.bin') });
   cases.push({ name: 'signing subkey, clearsigned', keyrings: [subRing], sig: gpg.sign(subkey, at('data.txt'), at('sub.clear'), ['--clearsign']) });
+  // A signing subkey revoked after it signed.
+  const revokedSubPrimary = gpg.key('RevSub <revsub@example.org>', 'ed25519', 'cert');
+  const revokedSub = `${gpg.addSubkey(revokedSubPrimary, 'nistp256', 'sign')}!`;
+  const revokedSubSig = gpg.sign(revokedSub, at('data.bin'), at('revsub.sig'), ['--detach-sign']);
+  cases.push({ name: 'subkey valid before revocation', keyrings: [gpg.keyring(at('revsub-before.gpg'), [revokedSubPrimary])], sig: revokedSubSig, data: at('data.bin') });
+  gpg.revokeSubkey(revokedSubPrimary);
+  cases.push({ name: 'revoked subkey', keyrings: [gpg.keyring(at('revsub.gpg'), [revokedSubPrimary])], sig: revokedSubSig, data: at('data.bin') });
   // Expired: made in 2020 to expire after a day, signed while it was valid.
   const expired = gpg.key('Expired <expired@example.org>', 'ed25519', 'sign', '1d', '20200101T000000');
   cases.push({ name: 'expired key', keyrings: [gpg.keyring(at('expired.gpg'), [expired])], sig: gpg.sign(expired, at('data.bin'), at('expired.sig'), ['--detach-sign'], '20200101T010000'), data: at('data.bin') });
@@ -142,6 +149,10 @@ test('each good signature names its key, algorithm and user ID', async (t) => {
   const armoredRing = await client.request('verify', { keyrings: [at('sub.asc')], signature: at('sub.sig'), data: at('data.bin') });
   t.like(armoredRing.signatures[0], { status: 'good', algorithm: 'RSA 2048', userId: 'Sub <sub@example.org>' });
   t.not(armoredRing.signatures[0]?.fingerprint, armoredRing.signatures[0]?.primaryFingerprint);
+  const revokedSub = await client.request('verify', { keyrings: [at('revsub.gpg')], signature: at('revsub.sig'), data: at('data.bin') });
+  t.is(revokedSub.signatures[0]?.status, 'revoked-key');
+  const beforeRevocation = await client.request('verify', { keyrings: [at('revsub-before.gpg')], signature: at('revsub.sig'), data: at('data.bin') });
+  t.like(beforeRevocation.signatures[0], { status: 'good', algorithm: 'ECDSA P-256' });
   const wrong = await client.request('verify', { keyrings: [at('other.gpg')], signature: at('ed25519.asc'), data: at('data.bin') });
   t.is(wrong.signatures[0]?.status, 'no-key');
 });

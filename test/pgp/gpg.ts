@@ -43,6 +43,11 @@ export class GpgHome {
     this.run(['--import'], { input: cert });
   }
 
+  /** Revokes the first subkey of `fpr` (reason 0, no description), as `gpg --edit-key` does it. */
+  revokeSubkey(fpr: string): void {
+    this.run(['--command-fd', '0', '--edit-key', fpr], { input: 'key 1\nrevkey\ny\n0\n\ny\nsave\n' });
+  }
+
   sign(fpr: string, file: string, out: string, mode: string[], faked?: string): string {
     this.run(['--local-user', fpr.includes('!') ? fpr : `${fpr}!`, '--output', out, ...mode, file], faked ? { faked } : {});
     return out;
