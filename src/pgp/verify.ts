@@ -10,6 +10,7 @@ import { sigInfo } from './sig-info.js';
 import type { SigInfo } from './sig-info.js';
 import { TextCanonicalizer } from './text-stream.js';
 import type { SignatureResult, SigStatus, VerifyRequest, VerifyResult } from './verify-types.js';
+import { findKey, iso, policy } from './policy.js';
 
 /** Parses a keyring (binary or armored) in the handler and builds its certificates on the trusted side. */
 export async function loadKeyring(exchange: PgpExchange, bytes: Buffer, name: string): Promise<Cert[]> {
@@ -26,47 +27,6 @@ interface Pending {
   /** Set when the signature is already known not to be good. */
   verdict: { status: SigStatus; reason: string } | null;
   text: TextCanonicalizer | null;
-}
-
-function findKey(certs: Cert[], info: SigInfo): SigningKey | null {
-  for (const cert of certs) {
-    for (const k of cert.keys) {
-      if (info.issuerFingerprints.includes(k.key.fingerprint)) return k;
-    }
-  }
-  for (const cert of certs) {
-    for (const k of cert.keys) {
-      if (info.issuerKeyIds.includes(k.key.keyId)) return k;
-    }
-  }
-  return null;
-}
-
-const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString().replace('.000Z', 'Z'));
-
-/** Checks a key and a signature's times against the policy; null when all is well. */
-function policy(k: SigningKey, info: SigInfo, req: VerifyRequest, now: number): { status: SigStatus; reason: string } | null {
-  const created = info.created as number;
-  if (k.key.unsupported) return { status: 'unsupported', reason: k.key.unsupported };
-  if (k.unusable) return { status: 'not-signing-key', reason: k.unusable };
-  if (k.revoked) return { status: 'revoked-key', reason: `key ${k.key.fingerprint} is revoked` };
-  if (k.flags !== null && (k.flags & 0x02) === 0) return { status: 'not-signing-key', reason: `key ${k.key.fingerprint} is not marked for signing` };
-  if (!k.primary && k.flags === null) return { status: 'not-signing-key', reason: `subkey ${k.key.fingerprint} has no key flags` };
-  const primary = k.cert.keys[0];
-  for (const key of k.primary ? [k] : [k, primary]) {
-    if (key.unusable) return { status: 'not-signing-key', reason: key.unusable };
-    if (key.revoked) return { status: 'revoked-key', reason: `key ${key.key.fingerprint} is revoked` };
-    // As sqv: the key must have been alive when it signed (gpgv also rejects a key expired since).
-    if (key.expires !== null && key.expires <= created) {
-      return { status: 'expired-key', reason: `key ${key.key.fingerprint} expired ${iso(key.expires)}` };
-    }
-  }
-  if (created < k.key.created) return { status: 'bad', reason: 'the signature is older than its key' };
-  if (info.sigExpires > 0 && created + info.sigExpires <= now) return { status: 'expired-signature', reason: `the signature expired ${iso(created + info.sigExpires)}` };
-  if (req.notBefore !== undefined && created < req.notBefore) return { status: 'out-of-range', reason: `created before --not-before ${iso(req.notBefore)}` };
-  const notAfter = req.notAfter ?? now;
-  if (created > notAfter) return { status: 'out-of-range', reason: `created after ${req.notAfter === undefined ? 'now' : `--not-after ${iso(notAfter)}`}` };
-  return null;
 }
 
 function prepare(sig: SigPacket, cleartext: { hashes: Set<number> } | undefined): Pending {
