@@ -16,7 +16,7 @@ function build(dir: string): string | null {
   const out = path.join(dir, 'run');
   const cc = spawnSync(
     'cc',
-    ['-g', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', `-I${ROOT}drivers/include`, '-o', out, 'pgp_fuzz.c', 'run_corpus.c', '../drivers/pgp/pgp_parse.c'],
+    ['-g', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', `-I${ROOT}drivers/include`, '-o', out, 'pgp_fuzz.c', 'run_corpus.c', '../drivers/pgp/pgp_parse.c', '../drivers/pgp/pgp_packets.c', '../drivers/pgp/pgp_text.c'],
     { cwd: FUZZ, encoding: 'utf8' },
   );
   return cc.status === 0 ? out : null;
