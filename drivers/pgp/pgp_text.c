@@ -91,6 +91,16 @@ static void decode_and_parse(struct out *o, const uint8_t *b, uint32_t len)
 	pgp_packets(o, decoded, n);
 }
 
+/* An armor header line as gpg 2.2 takes it: its first ':' ends the line
+ * (trailing blanks aside) or is followed by a space. */
+static int header_line(const uint8_t *d, uint32_t at, uint32_t end)
+{
+	uint32_t stop = trim(d, at, end);
+	const uint8_t *colon = memchr(d + at, ':', stop - at);
+
+	return colon && ((uint32_t)(colon - d) + 1 == stop || colon[1] == ' ');
+}
+
 /*
  * The base64 of an armor, read as gpg reads it, as a stream of bytes: the
  * data runs to the first '=' (or a line starting with '-', or the end);
@@ -170,7 +180,7 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 		}
 		if (trim(d, at, end) == at)
 			break;
-		if (!memchr(d + at, ':', end - at)) {
+		if (!header_line(d, at, end)) {
 			fail(o, PGP_E_BAD_ARMOR, at);
 			return;
 		}
@@ -184,21 +194,27 @@ static const struct { const char *name; uint32_t id; } hashes[] = {
 	{ "SHA384", 9 }, { "SHA512", 10 }, { "SHA224", 11 },
 };
 
-/* "Hash: SHA256, SHA512": each name's bit in *mask. */
+/* "Hash: SHA256, SHA512" as gpg reads it: "Hash:", then names (exact, in
+ * upper case) separated by commas, blanks around them allowed; at most 60
+ * characters. Each name's bit goes into *mask. */
 static int hash_header(const uint8_t *d, uint32_t at, uint32_t end, uint32_t *mask)
 {
+	uint32_t names = 0;
+
+	if (end - at > 60)
+		return -1;
 	at += 5;
-	while (at < end) {
-		uint32_t stop = at;
+	for (;; names++) {
+		uint32_t stop;
 		int found = 0;
 
-		while (at < end && (d[at] == ' ' || d[at] == ','))
+		while (at < end && (d[at] == ' ' || d[at] == '\t'))
 			at++;
+		if (at >= end)
+			return names ? 0 : -1;
 		stop = at;
-		while (stop < end && d[stop] != ',' && d[stop] != ' ')
+		while (stop < end && d[stop] != ' ' && d[stop] != '\t' && d[stop] != ',')
 			stop++;
-		if (stop == at)
-			break;
 		for (unsigned i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++) {
 			if (strlen(hashes[i].name) == stop - at && memcmp(d + at, hashes[i].name, stop - at) == 0) {
 				*mask |= 1u << hashes[i].id;
@@ -208,8 +224,11 @@ static int hash_header(const uint8_t *d, uint32_t at, uint32_t end, uint32_t *ma
 		if (!found)
 			return -1;
 		at = stop;
+		while (at < end && (d[at] == ' ' || d[at] == '\t'))
+			at++;
+		if (at < end && d[at++] != ',')
+			return -1;
 	}
-	return 0;
 }
 
 static void parse_cleartext(struct out *o, const uint8_t *d, uint32_t len, uint32_t begin)
@@ -224,7 +243,7 @@ static void parse_cleartext(struct out *o, const uint8_t *d, uint32_t len, uint3
 		end = line_end(d, len, at);
 		if (trim(d, at, end) == at)
 			break;
-		if (!starts(d, at, end, "Hash: ") || hash_header(d, at, trim(d, at, end), &mask)) {
+		if (!header_line(d, at, end) || !starts(d, at, end, "Hash:") || hash_header(d, at, trim(d, at, end), &mask)) {
 			fail(o, PGP_E_BAD_ARMOR, at);
 			return;
 		}

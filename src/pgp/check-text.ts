@@ -38,7 +38,7 @@ function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterClearte
   const first = lineAt(data, begin);
   if (afterCleartext ? !first.text.startsWith('-----') : first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
   const headers = headerLines(data, first.next);
-  if (headers.lines.some((line) => !line.includes(': '))) throw badReply('an armor header is not "Key: value"');
+  if (!headers.lines.every(headerLine)) throw badReply('an armor header is not "Key: value"');
   expectEqual('armor body offset', body, headers.next);
   const scan = scanBody(data, body);
   expectEqual('armor data end', (body) + (bodyLen), scan.stop);
@@ -56,6 +56,12 @@ function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterClearte
   return { kind, bytes: packets, packets: checkPacketRecords(packets, cursor) };
 }
 
+/** An armor header line as gpg 2.2 takes it: its first ':' ends the (trimmed) line or is followed by a space. */
+function headerLine(line: string): boolean {
+  const colon = line.indexOf(':');
+  return colon !== -1 && (colon === line.length - 1 || line[colon + 1] === ' ');
+}
+
 /** The input is malformed (not the handler's fault): the verification fails. */
 export class ArmorError extends Error {}
 
@@ -67,8 +73,11 @@ function checkCleartext(data: Buffer, r: Record8, cursor: RecordCursor): Armored
   const hashes = new Set<number>();
   let bits = 0;
   for (const line of headers.lines) {
-    if (!line.startsWith('Hash: ')) throw badReply(`cleartext header "${line}"`);
-    for (const name of line.slice(6).split(/[ ,]+/).filter(Boolean)) {
+    // As gpg reads it: "Hash:", names separated by commas (blanks around them allowed), at most 60 characters.
+    if (!headerLine(line) || !line.startsWith('Hash:') || line.length > 60 || !/^[ \t]*([^ \t,]+[ \t]*(,[ \t]*|$))*$/.test(line.slice(5))) throw badReply(`cleartext header "${line}"`);
+    const names = line.slice(5).split(',').map((n) => n.trim()).filter(Boolean);
+    if (names.length === 0) throw badReply('a Hash: header with no names');
+    for (const name of names) {
       const id = HASH_IDS.get(name);
       if (id === undefined) throw badReply(`hash ${name}`);
       hashes.add(id);
