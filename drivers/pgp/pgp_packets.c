@@ -231,10 +231,15 @@ void pgp_packets(struct out *o, const uint8_t *d, uint32_t len)
 			}
 			body = type == 0 ? d[at + 1] : type == 1 ? be16(d + at + 1) : be32(d + at + 1);
 		}
-		if (tag == 0 || len - at - hdr < body) {
+		if (tag == 0 || len - at < hdr) {
 			fail(o, PGP_E_MALFORMED, at);
 			return;
 		}
+		/* A last packet whose length runs past the end of the data is read
+		 * as far as the data goes, as gpg reads it: its contents must still
+		 * parse within what is there. */
+		if (len - at - hdr < body)
+			body = len - at - hdr;
 		if (emit(o, PGP_R_PACKET, tag, at, hdr, body, 0, 0, 0))
 			return;
 		if ((tag == 6 || tag == 14) && parse_key(o, d, at + hdr, at + hdr + body))

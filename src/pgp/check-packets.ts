@@ -68,8 +68,9 @@ function packetHeader(data: Buffer, at: number): { tag: number; hdr: number; len
     need(hdr);
     len = type === 0 ? (data[at + 1]) : type === 1 ? data.readUInt16BE(at + 1) : data.readUInt32BE(at + 1);
   }
-  if (tag === 0 || at + hdr + len > data.length) throw badReply(`packet at ${at} runs past the data`);
-  return { tag, hdr, len };
+  if (tag === 0 || at + hdr > data.length) throw badReply(`packet at ${at} runs past the data`);
+  // A last packet whose length runs past the end is read as far as the data goes, as gpg reads it.
+  return { tag, hdr, len: Math.min(len, data.length - at - hdr) };
 }
 
 function checkSig(data: Buffer, start: number, end: number, cursor: RecordCursor, depth: number): SigPacket {
