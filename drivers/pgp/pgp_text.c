@@ -120,32 +120,34 @@ static void armor_body(struct out *o, const uint8_t *d, uint32_t len, uint32_t k
 		p++;
 	}
 	stop = p;
-	if (p < len && d[p] == '=') {
-		while (p < len && (d[p] == '\n' || d[p] == '\r' || d[p] == ' ' || d[p] == '\t' || d[p] == '='))
-			p++;
-		if (p < len) {
-			uint32_t q = p;
-			int eof = 0;
-
-			do {
-				if (!b64char(d[q]))
-					break;
-				if (++q >= len) {
-					eof = 1;
-					break;
-				}
-			} while (++idx < 4);
-			if (idx != 0 && (eof || idx != 4)) {
-				fail(o, PGP_E_BAD_ARMOR, p);
-				return;
-			}
-			if (idx == 4)
-				crc = p;
-		}
-		trailer = p < len ? next_line(len, line_end(d, len, p)) : len;
-	} else {
-		trailer = p;
+	/* gpg finds no OpenPGP data in an armor whose base64 never reaches a
+	 * '=' (padding, or the checksum line): it reports NODATA and fails. */
+	if (p >= len || d[p] != '=') {
+		fail(o, PGP_E_BAD_ARMOR, p);
+		return;
 	}
+	while (p < len && (d[p] == '\n' || d[p] == '\r' || d[p] == ' ' || d[p] == '\t' || d[p] == '='))
+		p++;
+	if (p < len) {
+		uint32_t q = p;
+		int eof = 0;
+
+		do {
+			if (!b64char(d[q]))
+				break;
+			if (++q >= len) {
+				eof = 1;
+				break;
+			}
+		} while (++idx < 4);
+		if (idx != 0 && (eof || idx != 4)) {
+			fail(o, PGP_E_BAD_ARMOR, p);
+			return;
+		}
+		if (idx == 4)
+			crc = p;
+	}
+	trailer = p < len ? next_line(len, line_end(d, len, p)) : len;
 	if (trailer < len && d[trailer] >= 0x80) {
 		fail(o, PGP_E_BAD_ARMOR, trailer);
 		return;
@@ -171,21 +173,24 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 		fail(o, PGP_E_UNSUPPORTED, at);
 		return;
 	}
-	/* Armor headers ("Key: value") up to a blank line. */
+	/* Armor headers ("Key: value") up to a blank line. As gpg 2.2 reads
+	 * them, a line that is not a header also ends them, and is the first
+	 * line of the base64. */
 	for (at = next_line(len, end); ; at = next_line(len, end)) {
 		end = line_end(d, len, at);
 		if (at >= len) {
 			fail(o, PGP_E_BAD_ARMOR, at);
 			return;
 		}
-		if (trim(d, at, end) == at)
+		if (trim(d, at, end) == at) {
+			body = next_line(len, end);
 			break;
+		}
 		if (!header_line(d, at, end)) {
-			fail(o, PGP_E_BAD_ARMOR, at);
-			return;
+			body = at;
+			break;
 		}
 	}
-	body = at = next_line(len, end);
 	armor_body(o, d, len, kind, begin, body);
 }
 

@@ -30,6 +30,21 @@ function headerLines(data: Buffer, at: number): { next: number; lines: string[] 
   }
 }
 
+/**
+ * Where an armor's base64 starts: after its header lines ("Key: value") and
+ * the blank line; as gpg 2.2 reads it, a line that is not a header also
+ * ends them, and is the first line of the base64.
+ */
+function armorBody(data: Buffer, at: number): number {
+  for (;;) {
+    if (at >= data.length) throw badReply('armor headers run to the end of the data');
+    const line = lineAt(data, at);
+    if (line.text === '') return line.next;
+    if (!headerLine(line.text)) return at;
+    at = line.next;
+  }
+}
+
 /** After a cleartext, any line of five dashes starts the signature's armor, as gpg reads it. */
 function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterCleartext = false): ArmoredData {
   const [, kind, begin, body, bodyLen, crc, end] = r as number[];
@@ -37,9 +52,7 @@ function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterClearte
   if (beginText === undefined || (afterCleartext && kind !== 1)) throw badReply(`armor kind ${kind}`);
   const first = lineAt(data, begin);
   if (afterCleartext ? !first.text.startsWith('-----') : first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
-  const headers = headerLines(data, first.next);
-  if (!headers.lines.every(headerLine)) throw badReply('an armor header is not "Key: value"');
-  expectEqual('armor body offset', body, headers.next);
+  expectEqual('armor body offset', body, armorBody(data, first.next));
   const scan = scanBody(data, body);
   expectEqual('armor data end', (body) + (bodyLen), scan.stop);
   expectEqual('armor checksum offset', crc, scan.crc ?? NO_CRC);

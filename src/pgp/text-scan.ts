@@ -44,7 +44,8 @@ export function scanBody(data: Buffer, body: number): { stop: number; crc: numbe
   const stop = p;
   let crc: number | null = null;
   let trailer = p;
-  let error: string | null = null;
+  // gpg finds no OpenPGP data in an armor whose base64 never reaches a '=' (padding, or the checksum line).
+  let error: string | null = data[p] === 0x3d ? null : 'an armor without "=" the handler accepted';
   if (data[p] === 0x3d) {
     while (p < data.length && [0x0a, 0x0d, 0x20, 0x09, 0x3d].includes(data[p])) p++;
     if (p < data.length) {
