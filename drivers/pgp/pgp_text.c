@@ -175,7 +175,7 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 	}
 	/* Armor headers ("Key: value") up to a blank line. As gpg 2.2 reads
 	 * them, a line that is not a header also ends them, and is the first
-	 * line of the base64. */
+	 * line of the base64; after a cleartext, it is invalid armor. */
 	for (at = next_line(len, end); ; at = next_line(len, end)) {
 		end = line_end(d, len, at);
 		if (at >= len) {
@@ -187,6 +187,10 @@ static void parse_armor(struct out *o, const uint8_t *d, uint32_t len, uint32_t 
 			break;
 		}
 		if (!header_line(d, at, end)) {
+			if (after_cleartext) { /* there gpg calls it invalid armor */
+				fail(o, PGP_E_BAD_ARMOR, at);
+				return;
+			}
 			body = at;
 			break;
 		}

@@ -33,14 +33,18 @@ function headerLines(data: Buffer, at: number): { next: number; lines: string[] 
 /**
  * Where an armor's base64 starts: after its header lines ("Key: value") and
  * the blank line; as gpg 2.2 reads it, a line that is not a header also
- * ends them, and is the first line of the base64.
+ * ends them, and is the first line of the base64 (after a cleartext gpg
+ * refuses it).
  */
-function armorBody(data: Buffer, at: number): number {
+function armorBody(data: Buffer, at: number, afterCleartext: boolean): number {
   for (;;) {
     if (at >= data.length) throw badReply('armor headers run to the end of the data');
     const line = lineAt(data, at);
     if (line.text === '') return line.next;
-    if (!headerLine(line.text)) return at;
+    if (!headerLine(line.text)) {
+      if (afterCleartext) throw badReply('an invalid armor header after a cleartext, which gpg refuses');
+      return at;
+    }
     at = line.next;
   }
 }
@@ -52,7 +56,7 @@ function checkArmor(data: Buffer, r: Record8, cursor: RecordCursor, afterClearte
   if (beginText === undefined || (afterCleartext && kind !== 1)) throw badReply(`armor kind ${kind}`);
   const first = lineAt(data, begin);
   if (afterCleartext ? !first.text.startsWith('-----') : first.text !== beginText) throw badReply(`no ${beginText} line at ${begin}`);
-  expectEqual('armor body offset', body, armorBody(data, first.next));
+  expectEqual('armor body offset', body, armorBody(data, first.next, afterCleartext));
   const scan = scanBody(data, body);
   expectEqual('armor data end', (body) + (bodyLen), scan.stop);
   expectEqual('armor checksum offset', crc, scan.crc ?? NO_CRC);
