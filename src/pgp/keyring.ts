@@ -52,13 +52,12 @@ interface Pending {
 
 function finish(p: Pending): Cert {
   const { primary } = p;
-  // A signature the primary key may have made: v4, no unknown critical subpacket, and an issuer (when it names one) that is the primary.
+  // A signature the primary key may have made: v4, no unknown critical subpacket, and every issuer it names (either area) the primary, as gpg requires of a self-signature.
   const usable = (sig: SigPacket): boolean => {
     if (sig.version !== 4) return false;
     const info = sigInfo(sig);
-    const named = info.issuerFingerprints.length + info.issuerKeyIds.length > 0;
-    const byPrimary = info.issuerFingerprints.includes(primary.fingerprint) || info.issuerKeyIds.includes(primary.keyId);
-    return info.unknownCritical === null && (!named || byPrimary);
+    const byPrimary = info.issuerFingerprints.every((f) => f === primary.fingerprint) && info.issuerKeyIds.every((k) => k === primary.keyId);
+    return info.unknownCritical === null && byPrimary;
   };
   const revoked = p.direct.some((s) => s.type === 0x20 && usable(s) && keySigValid(s, primary, primary));
   const uidSigs: { text: string; info: SigInfo }[] = [];
