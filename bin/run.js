@@ -9,8 +9,8 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import process from 'node:process';
-import { URL } from 'node:url';
-import { runFastPath } from '../dist/src/cli/fast-path.js';
+import { fileURLToPath, URL } from 'node:url';
+import { prepareArgv, runFastPath } from '../dist/src/cli/fast-path.js';
 
 function bundleIsFresh() {
   try {
@@ -21,11 +21,13 @@ function bundleIsFresh() {
   }
 }
 
-if (!(await runFastPath(process.argv.slice(2)))) {
+const argv = prepareArgv(process.argv.slice(2));
+if (!(await runFastPath(argv))) {
   if (bundleIsFresh()) {
+    // The bundle takes its argv from process.argv again.
     createRequire(import.meta.url)('../dist/umd.cjs');
   } else {
-    const { execute } = await import('@oclif/core');
-    await execute({ dir: import.meta.url });
+    const { runCli } = await import('../dist/src/cli/main.js');
+    await runCli(argv, fileURLToPath(import.meta.url));
   }
 }

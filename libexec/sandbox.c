@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include "sandbox.h"
+#include "root.h"
 #include "seccomp.h"
 
 #include <errno.h>
@@ -41,7 +42,7 @@ static const char *errname(int err)
 	return strerror(err);
 }
 
-static void fail(const char *what)
+void sandbox_fail(const char *what)
 {
 	int err = errno;
 
@@ -59,113 +60,13 @@ void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-	{ "as", RLIMIT_AS }, { "nofile", RLIMIT_NOFILE }, { "cpu", RLIMIT_CPU },
-	{ "core", RLIMIT_CORE }, { "fsize", RLIMIT_FSIZE },
-};
-
-/* "as=268435456,nofile=64,cpu=60,core=0,fsize=0" ("inf" for no limit). */
-static int parse_rlimits(struct sandbox *sb, const char *spec)
-{
-	char *copy = strdup(spec), *save = NULL;
-	int ok = copy != NULL;
-
-	for (char *item = ok ? strtok_r(copy, ",", &save) : NULL; ok && item; item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '='), *end = NULL;
-		size_t i;
-
-		ok = eq != NULL && sb->nlimits < SANDBOX_MAX_LIMITS;
-		if (!ok)
-			break;
-		*eq = '\0';
-		for (i = 0; i < sizeof(rlimit_names) / sizeof(rlimit_names[0]); i++)
-			if (strcmp(item, rlimit_names[i].name) == 0)
-				break;
-		ok = i < sizeof(rlimit_names) / sizeof(rlimit_names[0]);
-		if (!ok)
-			break;
-		sb->limits[sb->nlimits].resource = rlimit_names[i].resource;
-		if (strcmp(eq + 1, "inf") == 0) {
-			sb->limits[sb->nlimits++].value = RLIM_INFINITY;
-			continue;
-		}
-		errno = 0;
-		sb->limits[sb->nlimits++].value = strtoull(eq + 1, &end, 10);
-		ok = errno == 0 && end != eq + 1 && *end == '\0';
-	}
-	free(copy);
-	return ok ? 0 : -1;
-}
-
-static int parse_unshare(struct sandbox *sb, const char *spec)
-{
-	char *copy = strdup(spec), *save = NULL;
-	int ok = copy != NULL;
-
-	for (char *item = ok ? strtok_r(copy, ",", &save) : NULL; ok && item; item = strtok_r(NULL, ",", &save)) {
-		if (strcmp(item, "net") == 0)
-			sb->unshare_flags |= CLONE_NEWNET;
-		else if (strcmp(item, "ipc") == 0)
-			sb->unshare_flags |= CLONE_NEWIPC;
-		else if (strcmp(item, "mnt") == 0)
-			sb->unshare_flags |= CLONE_NEWNS;
-		else
-			ok = 0;
-	}
-	free(copy);
-	return ok ? 0 : -1;
-}
-
-int sandbox_option(struct sandbox *sb, char **argv)
-{
-	const char *opt = argv[0], *arg = argv[1];
-	int ok = 1;
-
-	if (strcmp(opt, "--sandbox") == 0 || strcmp(opt, "--userns") == 0 || strcmp(opt, "--proc") == 0) {
-		sb->enabled = 1;
-		if (strcmp(opt, "--userns") == 0)
-			sb->userns = 1;
-		if (strcmp(opt, "--proc") == 0)
-			sb->proc = 1;
-		return 1;
-	}
-	if (strcmp(opt, "--user") && strcmp(opt, "--unshare") && strcmp(opt, "--kmsg") &&
-	    strcmp(opt, "--rlimit") && strcmp(opt, "--seccomp"))
-		return 0;
-	if (!arg)
-		return -1;
-	sb->enabled = 1;
-	if (strcmp(opt, "--user") == 0) {
-		unsigned long uid, gid;
-		char tail;
-
-		ok = sscanf(arg, "%lu:%lu%c", &uid, &gid, &tail) == 2;
-		sb->set_user = 1;
-		sb->uid = (uid_t)uid;
-		sb->gid = (gid_t)gid;
-	} else if (strcmp(opt, "--unshare") == 0) {
-		ok = parse_unshare(sb, arg) == 0;
-	} else if (strcmp(opt, "--kmsg") == 0) {
-		sb->kmsg = arg;
-	} else if (strcmp(opt, "--rlimit") == 0) {
-		ok = parse_rlimits(sb, arg) == 0;
-	} else {
-		sb->seccomp = 1;
-		sb->syscalls = strcmp(arg, "-") == 0 ? NULL : arg;
-	}
-	return ok ? 2 : -1;
-}
-
 void sandbox_open_blob(struct sandbox *sb, const char *path)
 {
 	char magic[2];
 
 	sb->blob_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (sb->blob_fd < 0)
-		fail(path);
+		sandbox_fail(path);
 	/* A script's interpreter reopens it as /dev/fd/N, so that fd must stay open across exec. */
 	if (pread(sb->blob_fd, magic, 2, 0) == 2 && magic[0] == '#' && magic[1] == '!')
 		fcntl(sb->blob_fd, F_SETFD, 0);
@@ -204,22 +105,45 @@ static int enter_userns(void)
 void sandbox_enter(struct sandbox *sb, int pidns)
 {
 	if (sb->userns && enter_userns() < 0)
-		fail("user namespace");
+		sandbox_fail("user namespace");
 	if (unshare(sb->unshare_flags | (pidns ? CLONE_NEWPID : 0)) < 0)
-		fail("unshare");
+		sandbox_fail("unshare");
 	if (!(sb->unshare_flags & CLONE_NEWNS))
 		return;
 	/* Nothing mounted here may show outside. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		fail("make mounts private");
-	if (sb->kmsg && mount(sb->kmsg, "/dev/kmsg", NULL, MS_BIND, NULL) < 0)
-		fail("bind the driver's log FIFO over /dev/kmsg");
+		sandbox_fail("make mounts private");
+	/*
+	 * With a private root, /dev/kmsg is made there (root.c), on a tmpfs over
+	 * /tmp that may hide the FIFO's path: opened now, in this namespace (a
+	 * bind's source must be in it).
+	 */
+	if (sb->root && sb->kmsg && (sb->kmsg_fd = open(sb->kmsg, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		sandbox_fail(sb->kmsg);
+	if (!sb->root && sb->kmsg && mount(sb->kmsg, "/dev/kmsg", NULL, MS_BIND, NULL) < 0)
+		sandbox_fail("bind the driver's log FIFO over /dev/kmsg");
 }
 
-void sandbox_enter_pidns(struct sandbox *sb)
+void sandbox_enter_pidns(struct sandbox *sb, int in_pidns)
 {
-	if (sb->proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		fail("mount /proc");
+	if (sb->root)
+		root_build(sb, in_pidns && sb->proc);
+	else if (in_pidns && sb->proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		sandbox_fail("mount /proc");
+}
+
+void sandbox_join_cgroups(const struct sandbox *sb)
+{
+	char pid[32];
+	int len = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+
+	for (int i = 0; i < sb->ncgroups; i++) {
+		int fd = open(sb->cgroups[i], O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+		if (fd < 0 || write(fd, pid, (size_t)len) != len)
+			sandbox_fail(sb->cgroups[i]);
+		close(fd);
+	}
 }
 
 static void apply_limits(struct sandbox *sb)
@@ -228,7 +152,7 @@ static void apply_limits(struct sandbox *sb)
 		struct rlimit now, want;
 
 		if (getrlimit(sb->limits[i].resource, &now) < 0)
-			fail("getrlimit");
+			sandbox_fail("getrlimit");
 		/* Never above the hard limit the daemon has: lowering needs no privilege. */
 		want.rlim_max = sb->limits[i].value < now.rlim_max ? sb->limits[i].value : now.rlim_max;
 		want.rlim_cur = want.rlim_max;
@@ -236,7 +160,7 @@ static void apply_limits(struct sandbox *sb)
 		if (sb->limits[i].resource == RLIMIT_CPU && want.rlim_max != RLIM_INFINITY && want.rlim_max < now.rlim_max)
 			want.rlim_max++;
 		if (setrlimit(sb->limits[i].resource, &want) < 0)
-			fail("setrlimit");
+			sandbox_fail("setrlimit");
 	}
 }
 
@@ -248,10 +172,10 @@ static void apply_limits(struct sandbox *sb)
 static void drop_bounding_set(int privileged)
 {
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		fail("clear ambient capabilities");
+		sandbox_fail("clear ambient capabilities");
 	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++) {
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && (errno != EPERM || privileged))
-			fail("drop the capability bounding set");
+			sandbox_fail("drop the capability bounding set");
 	}
 }
 
@@ -263,7 +187,7 @@ static void clear_capabilities(void)
 
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &header, data) < 0)
-		fail("clear capabilities");
+		sandbox_fail("clear capabilities");
 }
 
 void sandbox_exec(struct sandbox *sb, char **argv)
@@ -274,20 +198,20 @@ void sandbox_exec(struct sandbox *sb, char **argv)
 	/* Before the uid switch: dropping the bounding set needs CAP_SETPCAP, which the switch takes away. */
 	drop_bounding_set(sb->set_user || sb->userns || geteuid() == 0);
 	if (sb->set_user && (setgroups(0, NULL) < 0 || setresgid(sb->gid, sb->gid, sb->gid) < 0))
-		fail("switch group");
+		sandbox_fail("switch group");
 	if (sb->set_user && setresuid(sb->uid, sb->uid, sb->uid) < 0)
-		fail("switch user");
+		sandbox_fail("switch user");
 	clear_capabilities();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fail("no_new_privs");
+		sandbox_fail("no_new_privs");
 	/* A credential change clears the death signal: arm it again. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		fail("prctl");
+		sandbox_fail("prctl");
 	if (getppid() != parent)
 		_exit(1);
 	reset_signals();
 	if (sb->seccomp && seccomp_install(sb->syscalls, sb->blob_fd, exec_path, getpid()) < 0)
-		fail("install the seccomp filter");
+		sandbox_fail("install the seccomp filter");
 	syscall(SYS_execveat, sb->blob_fd, exec_path, argv, environ, AT_EMPTY_PATH);
 	fprintf(stderr, "umd-exec: cannot execute %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
@@ -303,6 +227,22 @@ static void report(const char *name, int ok, int err)
 
 /* Each attempt's outcome: 1, or 0 with errno set. */
 #define TRY(expr) ((expr) >= 0 ? 1 : 0)
+
+/* Can a private root be built (root.c)? In a child, since it pivots. */
+static int probe_root(void)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child < 0)
+		return 0;
+	if (child == 0)
+		_exit(root_probe());
+	if (waitpid(child, &status, 0) < 0)
+		return 0;
+	errno = WIFEXITED(status) ? WEXITSTATUS(status) : ECHILD;
+	return errno == 0;
+}
 
 static int probe_proc(void)
 {
@@ -338,8 +278,6 @@ int sandbox_probe(void)
 		ok = TRY(enter_userns());
 		report("userns", ok, errno);
 	}
-	ok = TRY(unshare(CLONE_NEWPID));
-	report("pid", pid = ok, errno);
 	ok = TRY(unshare(CLONE_NEWNET));
 	report("net", ok, errno);
 	ok = TRY(unshare(CLONE_NEWIPC));
@@ -348,6 +286,11 @@ int sandbox_probe(void)
 	report("mnt", mnt = ok, errno);
 	ok = mnt && TRY(stat("/dev/kmsg", &st)) && TRY(mount("/dev/null", "/dev/kmsg", NULL, MS_BIND, NULL));
 	report("kmsg", ok, mnt ? errno : EPERM);
+	/* Before the PID namespace: its first child is its init, and no fork follows the init's end. */
+	ok = mnt && probe_root();
+	report("root", ok, mnt ? errno : EPERM);
+	ok = TRY(unshare(CLONE_NEWPID));
+	report("pid", pid = ok, errno);
 	ok = mnt && pid && probe_proc();
 	report("proc", ok, mnt && pid ? errno : EPERM);
 	ok = TRY(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));

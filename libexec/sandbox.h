@@ -12,6 +12,8 @@
 #include <sys/types.h>
 
 #define SANDBOX_MAX_LIMITS 8
+#define SANDBOX_MAX_PATHS 64
+#define SANDBOX_MAX_CGROUPS 4
 
 struct sandbox {
 	int enabled;
@@ -19,6 +21,16 @@ struct sandbox {
 	int unshare_flags;    /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWNS */
 	int proc;             /* mount a /proc of the handler's PID namespace */
 	const char *kmsg;     /* a FIFO to bind over /dev/kmsg */
+	int kmsg_fd;          /* with a private root: the FIFO, opened O_PATH before /tmp is covered */
+	int root;             /* pivot into a private read-only root (root.h) */
+	int npaths;
+	struct {
+		const char *path;
+		int link;     /* copy the host's symbolic link rather than bind what it points to */
+	} paths[SANDBOX_MAX_PATHS];
+	unsigned long long scratch; /* bytes of a private /tmp; 0: none */
+	int ncgroups;
+	const char *cgroups[SANDBOX_MAX_CGROUPS]; /* cgroup.procs files the launcher joins first */
 	int set_user;
 	uid_t uid;
 	gid_t gid;
@@ -34,10 +46,17 @@ struct sandbox {
 
 /*
  * Parses one sandbox option (`--user`, `--userns`, `--unshare`, `--proc`,
- * `--kmsg`, `--rlimit`, `--seccomp`); returns how many argv words it took
- * (1 or 2), 0 when `argv[0]` is not one, -1 on a bad value.
+ * `--kmsg`, `--root`, `--ro`, `--ro-link`, `--scratch`, `--cgroup`,
+ * `--rlimit`, `--seccomp`); returns how many argv words it took (1 or 2), 0
+ * when `argv[0]` is not one, -1 on a bad value.
  */
 int sandbox_option(struct sandbox *sb, char **argv);
+
+/* Reports `what` and errno on stderr and exits 126: a protection asked for could not be had. */
+void sandbox_fail(const char *what) __attribute__((noreturn));
+
+/* In the launcher, before anything else: joins the cgroups (their limits then bind all it forks). */
+void sandbox_join_cgroups(const struct sandbox *sb);
 
 /* Opens the blob to execute later through its fd (the handler's uid cannot reach its directory). */
 void sandbox_open_blob(struct sandbox *sb, const char *path);
@@ -45,8 +64,8 @@ void sandbox_open_blob(struct sandbox *sb, const char *path);
 /* In the launcher: user namespace, then the other namespaces (and PID if `pidns`), then the mounts. */
 void sandbox_enter(struct sandbox *sb, int pidns);
 
-/* In the PID namespace's first process: mounts its /proc when asked. */
-void sandbox_enter_pidns(struct sandbox *sb);
+/* In the PID namespace's first process (or the launcher, without one): /proc, or the whole private root. */
+void sandbox_enter_pidns(struct sandbox *sb, int in_pidns);
 
 /* In the process that becomes the handler: limits, credentials, no_new_privs, filter, exec. */
 void sandbox_exec(struct sandbox *sb, char **argv) __attribute__((noreturn));

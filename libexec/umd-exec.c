@@ -2,7 +2,7 @@
  * umd-exec: starts one umd handler so that it cannot outlive the daemon and,
  * when asked, so that it cannot hurt anything else.
  *
- *   umd-exec [--no-pidns] [SANDBOX OPTIONS] -- HANDLER [ARG...]
+ *   umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]
  *   umd-exec --probe          which protections this system grants
  *   umd-exec --mkfifo PATH    make the FIFO a handler's /dev/kmsg will be
  *
@@ -25,6 +25,14 @@
  *    exits the same way (same code, or killed by the same signal), so the
  *    daemon logs the handler's own end.
  *
+ * With --info-fd N the launcher writes `pid <PID>\n` to fd N once the
+ * handler runs, PID being the handler's own pid as the daemon sees it (like
+ * bubblewrap's --info-fd), and closes it; it closes it without a line when
+ * the handler never got that far. In a PID namespace the handler, right
+ * after the fork, sends one byte over a socket pair whose other end has
+ * SO_PASSCRED: the kernel attaches its pid, translated into the launcher's
+ * namespace.
+ *
  * Without the privilege to create a PID namespace (or with --no-pidns) the
  * launcher sets the death signal and execs the handler itself: the handler
  * still dies with the daemon, but children it forks may not.
@@ -36,7 +44,12 @@
  *   --unshare net,ipc,mnt  new namespaces besides the PID one
  *   --proc                 mount the PID namespace's own /proc (needs mnt)
  *   --kmsg FIFO            bind FIFO over /dev/kmsg (needs mnt)
- *   --rlimit as=N,nofile=N,cpu=N,core=N,fsize=N   ("inf": leave it)
+ *   --root                 pivot into a private read-only root (needs mnt, see root.h):
+ *   --ro PATH              ... with PATH bound read-only (repeatable)
+ *   --ro-link PATH         ... with the host's symbolic link PATH copied (repeatable)
+ *   --scratch BYTES        ... with a private tmpfs of BYTES at /tmp
+ *   --cgroup FILE          join the cgroup whose cgroup.procs is FILE first (repeatable)
+ *   --rlimit as=N,nofile=N,cpu=N,core=N,fsize=N,nproc=N   ("inf": leave it)
  *   --seccomp NAME,...|-   the allow-list, plus these names
  * In the sandbox the PID namespace is not optional: if it cannot be made,
  * the launch fails (exit 126, the reason on stderr) rather than run the
@@ -52,6 +65,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,6 +75,8 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQ
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
 static struct sandbox sb;
+static char **all_argv;
+static int all_argc;
 
 static void die(const char *what)
 {
@@ -111,23 +127,89 @@ static void forward(int sig)
 	kill(-1, sig); /* inside the namespace: every process but us */
 }
 
+/* `pid <pid>\n` on the info fd (when there is one), then closed. */
+static void report_pid(int info_fd, pid_t pid)
+{
+	char line[32];
+	int len = snprintf(line, sizeof(line), "pid %ld\n", (long)pid);
+
+	if (info_fd < 0)
+		return;
+	if (pid > 0 && write(info_fd, line, (size_t)len) != len)
+		die("write the handler's pid");
+	close(info_fd);
+}
+
+/* The pid of whoever sent the one byte on `sock` (SO_PASSCRED), in our namespace; 0 if none came. */
+static pid_t receive_pid(int sock)
+{
+	char byte, control[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control) };
+	struct ucred cred;
+	ssize_t n;
+
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	for (struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			return cred.pid;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The handler's argv (its name only, not the host path of the private copy)
+ * and the seccomp list, copied; then this process's own command line, which
+ * the handler can read as /proc/1/cmdline, is blanked to "umd-exec": it
+ * names host paths (the runtime dir, the FIFO, the cgroups).
+ */
+static char **hide_command_line(char **argv)
+{
+	int n = 0;
+	char **copy;
+	char *end = all_argv[all_argc - 1] + strlen(all_argv[all_argc - 1]);
+
+	while (argv[n])
+		n++;
+	copy = calloc((size_t)n + 1, sizeof(*copy));
+	if (!copy)
+		die("calloc");
+	for (int k = 0; k < n; k++)
+		copy[k] = strdup(k == 0 && strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[k]);
+	if (sb.syscalls)
+		sb.syscalls = strdup(sb.syscalls);
+	memset(all_argv[0], 0, (size_t)(end - all_argv[0]));
+	memcpy(all_argv[0], "umd-exec", end - all_argv[0] >= 8 ? 8 : 0);
+	return copy;
+}
+
 /* PID 1 of the namespace: fork the handler, reap everything, report its end. */
-static void reaper(char **argv, int report_fd)
+static void reaper(char **argv, int report_fd, int pid_sock)
 {
 	pid_t handler;
 	int status = 0;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
-	if (sb.enabled)
-		sandbox_enter_pidns(&sb);
+	if (sb.enabled) {
+		sandbox_enter_pidns(&sb, 1);
+		argv = hide_command_line(argv);
+	}
 	handler = fork();
 	if (handler < 0)
 		die("fork");
 	if (handler == 0) {
 		close(report_fd);
+		/* The kernel attaches our pid; the launcher reads it as its namespace numbers it. */
+		if (send(pid_sock, "p", 1, 0) != 1)
+			die("send the handler's pid");
+		close(pid_sock);
 		exec_handler(argv);
 	}
+	close(pid_sock);
 	/* Only the handler holds the pipes, so their ends are its own. */
 	close(0);
 	close(1);
@@ -153,15 +235,18 @@ static void reaper(char **argv, int report_fd)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: umd-exec [--no-pidns] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
+	fprintf(stderr, "usage: umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
 			"       umd-exec --probe | --mkfifo PATH\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	int use_pidns = 1, i = 1, report[2], status, reported;
+	int use_pidns = 1, i = 1, report[2], pid_sock[2], status, reported, info_fd = -1, one = 1;
 	pid_t ppid = getppid(), child;
+
+	all_argv = argv;
+	all_argc = argc;
 
 	if (argc == 2 && strcmp(argv[1], "--probe") == 0)
 		return sandbox_probe();
@@ -169,6 +254,13 @@ int main(int argc, char **argv)
 		return sandbox_mkfifo(argv[2]);
 	for (; i < argc && strcmp(argv[i], "--") != 0; ) {
 		int used = strcmp(argv[i], "--no-pidns") == 0 ? (use_pidns = 0, 1) : sandbox_option(&sb, argv + i);
+
+		if (strcmp(argv[i], "--info-fd") == 0) {
+			char *end = NULL;
+
+			info_fd = i + 1 < argc ? (int)strtol(argv[i + 1], &end, 10) : -1;
+			used = info_fd > 2 && end && *end == '\0' && fcntl(info_fd, F_SETFD, FD_CLOEXEC) == 0 ? 2 : -1;
+		}
 
 		if (used <= 0) {
 			fprintf(stderr, "umd-exec: bad option or value: %s\n", argv[i]);
@@ -180,6 +272,8 @@ int main(int argc, char **argv)
 		i++;
 	if (i >= argc)
 		return usage();
+	/* First, while the launcher is all there is: its limits then bind everything it forks. */
+	sandbox_join_cgroups(&sb);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		die("prctl");
 	if (getppid() != ppid) /* the daemon died before the death signal was armed */
@@ -193,22 +287,31 @@ int main(int argc, char **argv)
 			die("prctl");
 		if (getppid() != ppid)
 			return 1;
-		if (!use_pidns)
+		if (!use_pidns) {
+			sandbox_enter_pidns(&sb, 0);
+			report_pid(info_fd, getpid());
 			exec_handler(argv + i);
+		}
 	} else if (!use_pidns || unshare(CLONE_NEWPID) < 0) {
+		report_pid(info_fd, getpid());
 		exec_handler(argv + i);
 	}
 
-	if (pipe2(report, O_CLOEXEC) < 0)
+	if (pipe2(report, O_CLOEXEC) < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pid_sock) < 0 ||
+	    setsockopt(pid_sock[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
 		die("pipe");
 	child = fork();
 	if (child < 0)
 		die("fork");
 	if (child == 0) {
 		close(report[0]);
-		reaper(argv + i, report[1]);
+		close(pid_sock[0]);
+		if (info_fd >= 0)
+			close(info_fd);
+		reaper(argv + i, report[1], pid_sock[1]);
 	}
 	close(report[1]);
+	close(pid_sock[1]);
 	close(0);
 	close(1);
 	reaper_pid = child;
@@ -218,6 +321,8 @@ int main(int argc, char **argv)
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
+	report_pid(info_fd, receive_pid(pid_sock[0]));
+	close(pid_sock[0]);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid");

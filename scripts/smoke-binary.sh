@@ -82,10 +82,10 @@ if env -i PATH="$work/bin" /bin/sh -c 'command -v node' >/dev/null; then
   echo "smoke-binary: node is on the PATH umd gets" >&2
   exit 2
 fi
-check 'umd --help lists the commands' 0 'selftest  Run the kernel' -- --help
+check 'umd --help lists the commands' 0 'restart     Restart a driver' -- --help
 check 'umd send --help shows the flags' 0 '--timeout=<value>' -- send --help
 check 'send starts the daemon and loads the built-in sample on demand' 0 'umd: sample: 4 bytes accepted (loaded on demand)' -- send sample 1024
-check 'send --json reports the result' 0 '"summary": "1 bytes accepted"' -- send sample 7 --json
+check 'send --json reports the result' 0 '"summary": "1 byte accepted"' -- send sample 7 --json
 check 'the built-in drivers come from the binary, extracted under the runtime dir' 0 "\"manifest\": \"$work/run/embedded/" -- info sample --json
 check 'a bad offset is EINVAL' 1 '"code": "EINVAL"' -- send sample 131072 --json
 check 'a driver on UMD_DRIVER_PATH with its own manager module works' 0 '"marked": 4096' -- send outside 4096 --json

@@ -8,13 +8,13 @@ import type { Command, Interfaces } from '@oclif/core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningAsSea } from '../core/embedded.js';
-import { runFastPath } from './fast-path.js';
+import { prepareArgv, runFastPath } from './fast-path.js';
 
 /** package.json and oclif.manifest.json, put in by the bundler (esbuild `define`). */
 declare const UMD_BUNDLED: { pjson: Interfaces.PJSON; manifest: Interfaces.Manifest };
 
-async function runOclif(): Promise<void> {
-  const [{ execute, Plugin }, { COMMANDS }] = await Promise.all([import('@oclif/core'), import('./commands.js')]);
+async function runOclif(argv: string[]): Promise<void> {
+  const [{ Plugin }, { COMMANDS }, { runCli }] = await Promise.all([import('@oclif/core'), import('./commands.js'), import('./main.js')]);
 
   /** The root plugin: its commands come from COMMANDS, their flags and help from the bundled manifest. */
   class BundledPlugin extends Plugin {
@@ -52,11 +52,12 @@ async function runOclif(): Promise<void> {
   const pjson = { ...UMD_BUNDLED.pjson, oclif: { ...UMD_BUNDLED.pjson.oclif, commands: undefined } };
   const plugin = new BundledPlugin({ root, pjson, isRoot: true, ignoreManifest: true });
   await plugin.load();
-  await execute({ loadOptions: { root, pjson, plugins: new Map([[plugin.name, plugin]]) } });
+  await runCli(argv, { root, pjson, plugins: new Map([[plugin.name, plugin]]) });
 }
 
 async function main(): Promise<void> {
-  if (!(await runFastPath(process.argv.slice(2)))) await runOclif();
+  const argv = prepareArgv(process.argv.slice(2));
+  if (!(await runFastPath(argv))) await runOclif(argv);
 }
 
 // A CommonJS bundle has no top-level await; a failure still ends the process with its stack, as in bin/run.js.

@@ -2,28 +2,36 @@
 // src/commands/: the "explicit" command index of the bundled CLI
 // (src/cli/bundled.ts). test/binary/bundle.test.ts checks that it misses none.
 import type { Command } from '@oclif/core';
+import Completion from '../commands/completion.js';
 import DaemonRun from '../commands/daemon/run.js';
 import DaemonStart from '../commands/daemon/start.js';
 import DaemonStatus from '../commands/daemon/status.js';
 import DaemonStop from '../commands/daemon/stop.js';
+import Help from '../commands/help.js';
 import Info from '../commands/info.js';
 import List from '../commands/list.js';
 import Load from '../commands/load.js';
 import Log from '../commands/log.js';
 import Selftest from '../commands/selftest.js';
+import Restart from '../commands/restart.js';
 import Send from '../commands/send.js';
 import Unload from '../commands/unload.js';
+import Version from '../commands/version.js';
 import Verify from '../commands/verify.js';
 
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
+  completion: Completion,
+  help: Help,
   info: Info,
   list: List,
   load: Load,
   log: Log,
+  restart: Restart,
   selftest: Selftest,
   send: Send,
   unload: Unload,
   verify: Verify,
+  version: Version,
   'daemon:run': DaemonRun,
   'daemon:start': DaemonStart,
   'daemon:status': DaemonStatus,

@@ -1,4 +1,11 @@
 // Nothing here may import @oclif/core: avoiding it is the point.
+import { applyColorChoice, exitOnClosedStdout } from './output-guards.js';
+
+/** What every entry does first: stdout's EPIPE ends the command, and --color/--no-color are applied and taken out. */
+export function prepareArgv(argv: string[]): string[] {
+  exitOnClosedStdout();
+  return applyColorChoice(argv);
+}
 
 /**
  * The invocations that run without oclif. Loading oclif takes longer than
@@ -35,12 +42,15 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend }] = await Promise.all([
+  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
     import('../client/launcher.js'),
     import('../core/paths.js'),
     import('./send-request.js'),
+    import('./driver-name.js'),
   ]);
   await reportingErrors(async () => {
+    checkedDriverName(driver);
+    checkInputSize(driver, input);
     const daemon = await connectDaemon();
     try {
       process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);
@@ -84,13 +94,13 @@ async function fastVerify(args: { keyrings: string[]; signature: string; data?: 
 
 /** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with exit status 1. */
 async function reportingErrors(work: () => Promise<void>): Promise<void> {
-  const [{ UmdError }, { printUmdError }] = await Promise.all([import('../core/errors.js'), import('./print-error.js')]);
+  const [{ UmdError }, { printUmdError }, { exitCodeOf }] = await Promise.all([import('../core/errors.js'), import('./print-error.js'), import('./usage.js')]);
   try {
     await work();
   } catch (error) {
     if (!(error instanceof UmdError)) throw error;
     printUmdError(error);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(error);
   }
 }
 
@@ -112,9 +122,12 @@ async function fastSelftest(): Promise<void> {
     run.finishSelftest(run.unreachable(options, error), output);
     return;
   }
+  const progress = { done: 0 };
+  const stopListening = run.exitOnInterrupt(options, progress, false);
   try {
-    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath()), options, output.log), output);
+    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath(), progress), options, output.log), output);
   } finally {
+    stopListening();
     daemon.close();
   }
 }

@@ -1,15 +1,37 @@
 import chalk from 'chalk';
+import { writeSync } from 'node:fs';
 import type { DaemonConnection } from '../client/connection.js';
 import { emptySelftestResult, KSFT_EXIT, runSelftest, type SelftestOptions, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
-import { plainProgress, verdictLine } from '../selftest/reporter.js';
+import { interruptedLine, plainProgress, verdictLine } from '../selftest/reporter.js';
 
-/** The selftest's target: the daemon, reached as `umd load`, `send` and `unload` reach it. */
-export function daemonTarget(daemon: DaemonConnection, searchPath: string[]): SelftestTarget {
+/** The selftest's target: the daemon, reached as `umd load`, `send` and `unload` reach it; `progress.done` counts the sends answered. */
+export function daemonTarget(daemon: DaemonConnection, searchPath: string[], progress: { done: number } = { done: 0 }): SelftestTarget {
   return {
     load: async (driver) => daemon.request('load', { driver, searchPath }),
-    send: async (driver, input) => daemon.request('send', { driver, input, searchPath }),
+    send: async (driver, input) => {
+      const sent = await daemon.request('send', { driver, input, searchPath });
+      progress.done++;
+      return sent;
+    },
     unload: async (driver) => daemon.request('unload', { driver }),
   };
+}
+
+/**
+ * Ctrl-C ends the selftest with status 130 (128 + SIGINT), after saying how
+ * far it got and the seed that replays it. Returns the function that removes
+ * the handler. Nothing else (listr2's own handler exits 127) may take SIGINT.
+ */
+export function exitOnInterrupt(options: SelftestOptions, progress: { done: number }, json: boolean): () => void {
+  const onSigint = () => {
+    const line = interruptedLine(options, progress.done);
+    // Straight to the descriptor: listr2 holds process.stdout's writes back while it renders. On a terminal, show the cursor it hid.
+    if (json) writeSync(1, `${JSON.stringify({ error: { code: 'EINTR', message: line }, seed: options.seed, completed: progress.done }, null, 2)}\n`);
+    else writeSync(1, `${process.stdout.isTTY ? '\x1b[?25h' : ''}\n${line}\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  return () => process.off('SIGINT', onSigint);
 }
 
 /** Runs the selftest with one plain progress line every 50 iterations, for output that is not a terminal. */
@@ -21,9 +43,10 @@ export async function runPlain(target: SelftestTarget, options: SelftestOptions,
   });
 }
 
-/** The result when no daemon can be reached: a skip. */
+/** The result when no daemon can be reached: a failure (skip is only for a driver that is not there). */
 export function unreachable(options: SelftestOptions, error: unknown): SelftestResult {
-  return { ...emptySelftestResult(options, 'skip'), error: { code: 'ECONNREFUSED', message: (error as Error).message } };
+  const code = (error as { code?: string }).code ?? 'ECONNREFUSED';
+  return { ...emptySelftestResult(options, 'fail'), error: { code, message: (error as Error).message } };
 }
 
 /** Sets kselftest's exit status; unless `json`, prints why it failed or skipped, then the verdict line. */
@@ -31,7 +54,8 @@ export function finishSelftest(result: SelftestResult, output: { json: boolean; 
   process.exitCode = KSFT_EXIT[result.result];
   if (!output.json) {
     if (result.result === 'fail' && result.error) {
-      process.stderr.write(`umd: selftest: iteration ${result.error.iteration}, offset ${result.error.offset}: ${result.error.code}: ${result.error.message}\n`);
+      const where = result.error.iteration === undefined ? '' : `iteration ${result.error.iteration}, offset ${result.error.offset}: `;
+      process.stderr.write(`umd: selftest: ${where}${result.error.code}: ${result.error.message}\n`);
     }
     if (result.result === 'skip' && result.error) process.stderr.write(`umd: selftest: ${result.error.code}: ${result.error.message}\n`);
     output.log(paintVerdict(result.result, verdictLine(result)));

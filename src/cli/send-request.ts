@@ -1,5 +1,16 @@
 import { DEFAULT_REPLY_TIMEOUT_MS, type DaemonConnection } from '../client/connection.js';
+import { UmdError } from '../core/errors.js';
+import { MAX_INPUT_BYTES } from '../protocol/framing.js';
 import type { SendResult } from '../protocol/messages.js';
+
+/** Refuses, before it is sent, an input larger than one request may carry. */
+export function checkInputSize(driver: string, input: string): void {
+  const bytes = Buffer.byteLength(input);
+  if (bytes <= MAX_INPUT_BYTES) return;
+  throw new UmdError('EMSGSIZE', `send to ${driver}: the input is ${bytes} bytes, umd takes at most ${MAX_INPUT_BYTES} bytes per request`, {
+    suggestions: [`Send at most ${MAX_INPUT_BYTES} bytes; see \`umd info ${driver}\` for the driver's own request size`],
+  });
+}
 
 export interface SendRequest {
   driver: string;

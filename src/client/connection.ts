@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { isErrorCode, UmdError } from '../core/errors.js';
 import type { LogEntry } from '../core/log.js';
-import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
+import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../protocol/framing.js';
 import type { OpName, Ops, ResponseFrame } from '../protocol/messages.js';
 
 interface Pending {
@@ -19,8 +19,17 @@ export interface RequestOptions {
   onEvent?: (entry: LogEntry) => void;
 }
 
+/** The longest a Node timer can wait (2^31-1 ms); longer ones fire at once, with a warning. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration in ms from the environment: a positive integer up to MAX_TIMER_MS, else `fallback`. */
+export function envDurationMs(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isSafeInteger(value) && value > 0 ? Math.min(value, MAX_TIMER_MS) : fallback;
+}
+
 /** How long a client waits for any reply: `UMD_CLIENT_TIMEOUT_MS`, default 60 s. */
-export const DEFAULT_REPLY_TIMEOUT_MS = Number(process.env.UMD_CLIENT_TIMEOUT_MS) || 60_000;
+export const DEFAULT_REPLY_TIMEOUT_MS = envDurationMs('UMD_CLIENT_TIMEOUT_MS', 60_000);
 
 /**
  * One persistent connection to the daemon. Requests may overlap; replies
@@ -32,6 +41,8 @@ export class DaemonConnection {
   readonly #socket: net.Socket;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** The pid of the daemon this client launched before connecting, if it launched one (it may have lost a race to another). */
+  launchedPid: number | null = null;
   #closedError: UmdError | null = null;
 
   private constructor(socketPath: string, socket: net.Socket) {
@@ -61,7 +72,13 @@ export class DaemonConnection {
   async request<K extends OpName>(op: K, params: Ops[K]['params'], options: RequestOptions = {}): Promise<Ops[K]['result']> {
     if (this.#closedError) throw this.#closedError;
     const id = this.#nextId++;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+    const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS, MAX_TIMER_MS);
+    const frame = encodeFrame({ id, op, params });
+    if (Buffer.byteLength(frame) > MAX_FRAME_BYTES) {
+      throw new UmdError('EMSGSIZE', `the "${op}" request is ${Buffer.byteLength(frame)} bytes, over the control socket's limit of ${MAX_FRAME_BYTES} bytes`, {
+        suggestions: ['Send less input at once'],
+      });
+    }
     return new Promise((resolve, reject) => {
       const timer =
         timeoutMs > 0
@@ -79,7 +96,7 @@ export class DaemonConnection {
         timer,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
-      this.#socket.write(encodeFrame({ id, op, params }));
+      this.#socket.write(frame);
     });
   }
 
@@ -88,6 +105,12 @@ export class DaemonConnection {
     try {
       frame = JSON.parse(text) as ResponseFrame;
     } catch {
+      return;
+    }
+    if (frame.id === 0 && 'ok' in frame && !frame.ok) {
+      // An error about the connection itself (a frame it could not take): every waiting request failed.
+      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
+      this.#failAll(new UmdError(code, `the umd daemon refused a request: ${frame.error.message}`, { suggestions: frame.error.suggestions ?? [] }));
       return;
     }
     const pending = this.#pending.get(frame.id);

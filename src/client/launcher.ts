@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, constants } from 'node:fs';
+import { openOwnFile } from '../core/safe-fs.js';
+import { removeStaleSocket } from '../core/stale-socket.js';
+import { describeUncleanEnd, isDaemonProcess, processState, readRecord, uncleanEnd } from '../core/daemon-record.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
-import { ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
-import { DaemonConnection } from './connection.js';
+import { checkSocketPath, ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { DaemonConnection, envDurationMs } from './connection.js';
 import { selfCommand } from './self.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 5000;
@@ -16,6 +19,17 @@ export interface ClientOptions {
   autostart?: boolean;
   /** How long a started daemon has to answer, in ms. */
   startTimeoutMs?: number;
+  /** Told when the daemon this client replaces ended uncleanly (default: a `umd: note:` line on stderr). */
+  onUncleanEnd?: (note: string) => void;
+}
+
+/** A daemon that is stopped (SIGSTOP, a debugger) accepts connections but can answer nothing: say so at once. */
+function refuseStoppedDaemon(paths: RuntimePaths): void {
+  const record = readRecord(paths.dir);
+  if (!record || processState(record.pid) !== 'T' || !isDaemonProcess(record.pid)) return;
+  throw new UmdError('EAGAIN', `the umd daemon (pid ${record.pid}) on ${paths.socket} is stopped (SIGSTOP or a debugger) and cannot answer`, {
+    suggestions: [`Let it go on with \`kill -CONT ${record.pid}\`, or end it with \`umd daemon stop\``],
+  });
 }
 
 function errnoOf(error: unknown): string | undefined {
@@ -56,7 +70,7 @@ function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
   ensureRuntimeDir(paths.dir);
   const [command = process.execPath, ...args] = selfCommand();
   const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
-  const errFd = openSync(paths.log, 'a', 0o600);
+  const errFd = openOwnFile(paths.log, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   try {
     const child = spawn(command, [...nodeFlags, ...args, 'daemon', 'run', '--if-absent'], {
       detached: true,
@@ -108,22 +122,34 @@ async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, t
  */
 export async function connectDaemon(options: ClientOptions = {}): Promise<DaemonConnection> {
   const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
+  checkSocketPath(paths);
   try {
-    return await DaemonConnection.connect(paths.socket);
+    const connection = await DaemonConnection.connect(paths.socket);
+    try {
+      refuseStoppedDaemon(paths);
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+    return connection;
   } catch (error) {
+    if (error instanceof UmdError) throw error;
     const errno = errnoOf(error);
+    if (errno === 'ENOTDIR') ensureRuntimeDir(paths.dir); // throws ENOTDIR, naming the file in the way
     if (errno !== 'ENOENT' && errno !== 'ECONNREFUSED') {
       throw new UmdError('EACCES', `cannot connect to the umd daemon on ${paths.socket}: ${(error as Error).message}`, { cause: error });
     }
     if (options.autostart === false) throw noDaemon(paths, error);
     if (errno === 'ECONNREFUSED') {
-      try {
-        unlinkSync(paths.socket);
-      } catch {
-        // another client cleaned it first
-      }
+      ensureRuntimeDir(paths.dir); // a dir someone else could swap is refused before anything in it is removed
+      removeStaleSocket(paths);
     }
   }
-  const timeoutMs = options.startTimeoutMs ?? (Number(process.env.UMD_DAEMON_START_TIMEOUT_MS) || DEFAULT_START_TIMEOUT_MS);
-  return waitReady(paths, launch(paths), timeoutMs);
+  const timeoutMs = options.startTimeoutMs ?? envDurationMs('UMD_DAEMON_START_TIMEOUT_MS', DEFAULT_START_TIMEOUT_MS);
+  const previous = uncleanEnd(paths.dir);
+  if (previous) (options.onUncleanEnd ?? ((note) => process.stderr.write(`umd: note: ${note}\n`)))(describeUncleanEnd(previous, paths.log));
+  const child = launch(paths);
+  const connection = await waitReady(paths, child, timeoutMs);
+  connection.launchedPid = child.pid ?? null;
+  return connection;
 }

@@ -1,10 +1,17 @@
 import chalk from 'chalk';
 import { UmdCommand } from '../cli/base.js';
-import { table } from '../cli/table.js';
+import { fitLastColumn, outputWidth, table } from '../cli/table.js';
 import type { ListEntry } from '../protocol/messages.js';
+
+const HEADER = ['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'];
 
 export default class List extends UmdCommand {
   static override summary = 'List every known driver with its state, handler pid and counters (lsmod).';
+  static override description = [
+    'Every driver found in UMD_DRIVER_PATH and the built-in drivers, and every driver the daemon manages. STATE is unloaded, running, stopped (loaded, its handler exited: the next request starts one), failed (its handler kept dying at start; `umd unload` resets it) or broken (its package is invalid); `!` after it means its handlers run without the full sandbox. FAILURES counts failed requests and failed on-demand loads. LAST ERROR is cut to the width of the terminal (COLUMNS, else 120 when not a terminal); `umd info DRIVER` and --json have it whole.',
+    'Exit status: 0; 1 when the daemon cannot be reached.',
+    '--json: [{"name", "state", "pid", "requests", "restarts", "failures", "lastError": {"code", "message"} | null, "packageDir", "sandbox"}].',
+  ].join('\n\n');
   static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --json'];
 
   async run(): Promise<ListEntry[]> {
@@ -20,7 +27,7 @@ export default class List extends UmdCommand {
       String(e.failures),
       e.lastError ? `${e.lastError.code}: ${e.lastError.message}` : '',
     ]);
-    this.log(table(['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'LAST ERROR'], rows, paintState));
+    this.log(table(HEADER, fitLastColumn(HEADER, rows, outputWidth()), paintState));
     if (entries.some((e) => e.sandbox !== null && e.sandbox !== 'on')) this.log('! = its handlers run without the full sandbox: see `umd info <driver>`');
     return entries;
   }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
 import type { DriverPackage } from './package.js';
+import { readInsidePackage } from './package-files.js';
+import { ensureOwnDir } from './safe-fs.js';
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -36,14 +38,14 @@ function checkDigest(data: Buffer, expected: string, what: string): void {
  */
 export function installBlob(pkg: DriverPackage, blobsDir: string): string {
   const source = pkg.handlerPath;
-  const data = readBlob(source, `handler blob of driver ${pkg.name}`);
-  if ((statSync(source).mode & 0o111) === 0) {
+  const { data, stat } = readInsidePackage(pkg.dir, source, `handler blob of driver ${pkg.name}`);
+  if ((stat.mode & 0o111) === 0) {
     throw new UmdError('EACCES', `handler blob ${source} of driver ${pkg.name} is not executable`, {
       suggestions: [`chmod +x ${source}`],
     });
   }
   checkDigest(data, pkg.manifest.sha256, `handler blob ${source} of driver ${pkg.name}`);
-  mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
+  ensureOwnDir(blobsDir);
   const dir = path.join(blobsDir, pkg.name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { mode: 0o700 });
@@ -72,6 +74,13 @@ export function verifyBlob(copy: string, expected: string, driver: string): void
   checkDigest(readBlob(copy, `private copy of driver ${driver}'s blob`), expected, `private copy ${copy} of driver ${driver}'s blob`);
 }
 
+/** Removes a blob copy's directory, unless `blobs/` is no longer a directory of ours (never through a planted link). */
 export function removeBlob(copy: string): void {
-  rmSync(path.dirname(copy), { recursive: true, force: true });
+  const dir = path.dirname(copy);
+  try {
+    ensureOwnDir(path.dirname(dir));
+  } catch {
+    return;
+  }
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { getAsset, isSea } from 'node:sea';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { UmdError } from './errors.js';
+import { ensureOwnDir } from './safe-fs.js';
 
 /**
  * The single executable (`dist/umd`, see scripts/build-binary.mjs) carries the
@@ -98,7 +99,7 @@ export function embeddedFile(relative: string, runtimeDir: string): string {
   const parent = path.join(runtimeDir, 'embedded');
   const dir = path.join(parent, digest.slice(0, 16));
   if (!intact(dir, files)) {
-    mkdirSync(parent, { recursive: true, mode: 0o700 });
+    ensureOwnDir(parent); // a symlink planted at <runtime dir>/embedded is refused, never followed
     const temp = `${dir}.${process.pid}.tmp`;
     rmSync(temp, { recursive: true, force: true });
     writeAll(temp, files);

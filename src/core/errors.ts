@@ -1,3 +1,5 @@
+import { escapeControl } from './escape.js';
+
 /**
  * The stable error codes umd reports. Errno names where the kernel would use
  * them, so scripts can branch on `code`, never on message text.
@@ -13,11 +15,18 @@ export const ERROR_CODES = [
   'EBUSY', // the daemon or driver is busy with something that excludes this
   'ETIMEDOUT', // a deadline passed
   'EAGAIN', // the handler keeps dying at start: start limit hit
+  'EFBIG', // a file is over its size cap (driver.json)
+  'EMFILE', // the daemon serves as many connections as it allows
   'ECONNREFUSED', // no daemon answers on the socket
   'EPROTO', // a malformed control-socket message
   'ECHILD', // the handler exited or was killed at start
   'ENOTSUP', // the driver requires a sandbox protection this system cannot give
   'EFBIG', // more data than a driver's fixed-size request holds
+  'ENOTDIR', // a path that must be a directory is not one (the runtime dir)
+  'ENAMETOOLONG', // the socket path does not fit a Unix socket address
+  'EMSGSIZE', // an input too large for one control message
+  'EUSAGE', // the command line is wrong (exit status 2)
+  'EINTR', // interrupted (Ctrl-C)
   'EIO', // anything else the system reported
 ] as const;
 
@@ -43,10 +52,12 @@ export class UmdError extends Error {
     this.suggestions = options.suggestions ?? [];
   }
 
+  /** The error as it crosses the control socket or is stored: control characters escaped (a handler may have written them). */
   toJSON(): { code: ErrorCode; message: string; suggestions?: string[] } {
+    const message = escapeControl(this.message);
     return this.suggestions.length > 0
-      ? { code: this.code, message: this.message, suggestions: this.suggestions }
-      : { code: this.code, message: this.message };
+      ? { code: this.code, message, suggestions: this.suggestions.map(escapeControl) }
+      : { code: this.code, message };
   }
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { UmdError } from './errors.js';
 import { ExactReader, writeAll } from './pipe-io.js';
 import { LineSplitter } from './lines.js';
@@ -17,12 +18,19 @@ export interface HandlerSpec {
    * namespace's reaper to init as a zombie.
    */
   supervised?: boolean;
+  /**
+   * The launcher reports the handler's own pid on this descriptor (`pid N`,
+   * see libexec/umd-exec.c); it must be 3, the first after stdio.
+   */
+  infoFd?: number;
   /** The whole environment the handler gets; nothing is inherited. */
   env?: Record<string, string>;
   /** Each line the handler writes to stderr. */
   onStderrLine?: (line: string) => void;
   /** Called once when the process has exited and been reaped. */
   onExit?: (exit: HandlerExit) => void;
+  /** Called once when the handler writes to stdout what nobody asked for; it has been killed already. */
+  onUnexpectedOutput?: (bytes: number) => void;
 }
 
 export interface HandlerExit {
@@ -41,14 +49,29 @@ export function describeExit(exit: HandlerExit): string {
   return exit.signal ? `was killed by ${exit.signal}` : `exited with status ${exit.code ?? '?'}`;
 }
 
+/** The launcher's `pid N` line, or null when it closed the descriptor without one. */
+async function reportedPid(info: Readable): Promise<number | null> {
+  let text = '';
+  info.setEncoding('utf8');
+  for await (const chunk of info) {
+    text += chunk as string;
+    if (text.includes('\n') || text.length > 64) break;
+  }
+  info.destroy();
+  const match = /^pid ([1-9]\d{0,9})\n/.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * One running handler process: its pid, the pipe to it (its stdin) and the
- * pipe from it (its stdout). It leads a process group of its own, so that
- * killing it also kills any children it forked.
+ * pipe from it (its stdout). Its launcher leads a process group of its own,
+ * so that killing the group also kills any children the handler forked.
  */
 export class HandlerProcess {
   readonly name: string;
-  readonly pid: number;
+  #pid: number;
+  /** The process umd spawned: the launcher, leader of the group; signals go to it. */
+  readonly launcherPid: number;
   readonly reader: ExactReader;
   readonly #child: ChildProcess;
   readonly #exited: Promise<HandlerExit>;
@@ -56,12 +79,18 @@ export class HandlerProcess {
   #signalled = false;
   readonly #supervised: boolean;
 
-  private constructor(name: string, child: ChildProcess, supervised: boolean) {
+  private constructor(name: string, child: ChildProcess, supervised: boolean, onUnexpected?: (bytes: number) => void) {
     this.name = name;
     this.#supervised = supervised;
     this.#child = child;
-    this.pid = child.pid as number;
-    this.reader = new ExactReader(child.stdout!, `handler ${name} (pid ${this.pid})`);
+    this.launcherPid = child.pid as number;
+    this.#pid = this.launcherPid;
+    // Listening at once: the pipes' ends and the exit may come before the launcher's report.
+    // Bytes nobody asked for are never kept: the handler that wrote them is killed at once.
+    this.reader = new ExactReader(child.stdout!, () => `handler ${name} (pid ${this.#pid})`, (bytes) => {
+      this.killNow();
+      onUnexpected?.(bytes);
+    });
     child.stdin!.on('error', () => {
       // EPIPE after the handler died: the pending write reports it.
     });
@@ -73,10 +102,15 @@ export class HandlerProcess {
     });
   }
 
+  /** The handler's own pid, as its launcher reported it (else the launcher's, which then is the handler). */
+  get pid(): number {
+    return this.#pid;
+  }
+
   /** Spawns the handler and resolves once it runs; ENOENT/EACCES when it cannot be executed. */
   static async start(spec: HandlerSpec): Promise<HandlerProcess> {
     const child = spawn(spec.command, spec.args ?? [], {
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: spec.infoFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
       detached: true,
       env: spec.env ?? {},
     });
@@ -89,7 +123,7 @@ export class HandlerProcess {
         cause: error,
       });
     }
-    const handler = new HandlerProcess(spec.name, child, spec.supervised === true);
+    const handler = new HandlerProcess(spec.name, child, spec.supervised === true, spec.onUnexpectedOutput);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => lines.push(text));
@@ -98,6 +132,8 @@ export class HandlerProcess {
       lines.flush();
       if (handler.#exit) spec.onExit?.(handler.#exit);
     });
+    const info = spec.infoFd === undefined ? null : (child.stdio[spec.infoFd] as Readable | null);
+    if (info) handler.#pid = (await reportedPid(info)) ?? handler.launcherPid;
     return handler;
   }
 
@@ -133,7 +169,7 @@ export class HandlerProcess {
   signal(signal: NodeJS.Signals): void {
     if (!this.#exit) this.#signalled = true;
     try {
-      process.kill(signal === 'SIGUSR1' ? this.pid : -this.pid, signal);
+      process.kill(signal === 'SIGUSR1' ? this.launcherPid : -this.launcherPid, signal);
     } catch {
       // The group is gone already.
     }

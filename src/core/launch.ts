@@ -3,8 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { embeddedFile, runningAsSea } from './embedded.js';
 import { UmdError } from './errors.js';
 import { ensureRuntimeDir, runtimeDir } from './paths.js';
-import type { SandboxLimits } from './sandbox-manifest.js';
-import type { SandboxPlan } from './sandbox.js';
 
 export interface LaunchOptions {
   /** Put the handler in a PID namespace of its own when the system allows it (default true). */
@@ -34,31 +32,8 @@ export function requireLauncher(): string {
   return launcher;
 }
 
-const RLIMIT_FLAGS: Record<keyof SandboxLimits, string> = {
-  addressSpaceBytes: 'as',
-  openFiles: 'nofile',
-  cpuSeconds: 'cpu',
-  fileSizeBytes: 'fsize',
-  coreBytes: 'core',
-};
-
-/** umd-exec's options for `plan` (see libexec/umd-exec.c); `kmsg` is the FIFO to bind over /dev/kmsg. */
-export function sandboxArgs(plan: SandboxPlan, kmsg: string | null): string[] {
-  if (plan.status === 'off') return [];
-  const args = ['--sandbox'];
-  if (plan.switchesUser) args.push('--user', `${plan.user.id}:${plan.group.id}`);
-  if (plan.userNamespace) args.push('--userns');
-  const unshare = (['network', 'ipc', 'mount'] as const).filter((ns) => plan.namespaces.includes(ns));
-  if (unshare.length > 0) args.push('--unshare', unshare.map((ns) => ({ network: 'net', ipc: 'ipc', mount: 'mnt' })[ns]).join(','));
-  if (plan.privateProc) args.push('--proc');
-  if (plan.privateKmsg && kmsg) args.push('--kmsg', kmsg);
-  if (plan.limits) {
-    const limits = Object.entries(plan.limits).map(([name, value]) => `${RLIMIT_FLAGS[name as keyof SandboxLimits]}=${value ?? 'inf'}`);
-    args.push('--rlimit', limits.join(','));
-  }
-  if (plan.seccomp) args.push('--seccomp', plan.seccomp.extra.length > 0 ? plan.seccomp.extra.join(',') : '-');
-  return args;
-}
+/** The descriptor on which the launcher reports the handler's own pid (`pid N`, see libexec/umd-exec.c). */
+export const INFO_FD = 3;
 
 /**
  * The command line that starts `blob` so that it dies with the daemon, so
@@ -68,11 +43,15 @@ export function sandboxArgs(plan: SandboxPlan, kmsg: string | null): string[] {
 export function handlerCommand(
   blob: string,
   options: LaunchOptions = {},
-  sandbox: { plan: SandboxPlan; kmsg: string | null } | null = null,
-): { command: string; args: string[]; supervised: boolean } {
+  sandbox: { args: string[]; pidNamespace: boolean } | null = null,
+): { command: string; args: string[]; supervised: boolean; infoFd: number } {
   const launcher = requireLauncher();
-  const pidns = options.pidNamespace === false || (sandbox && !sandbox.plan.namespaces.includes('pid')) ? ['--no-pidns'] : [];
-  const confine = sandbox ? sandboxArgs(sandbox.plan, sandbox.kmsg) : [];
+  const pidns = options.pidNamespace === false || (sandbox && !sandbox.pidNamespace) ? ['--no-pidns'] : [];
   // In a PID namespace the launcher stays as the handler's supervisor (see HandlerSpec.supervised).
-  return { command: launcher, args: [...pidns, ...confine, '--', blob], supervised: pidns.length === 0 };
+  return {
+    command: launcher,
+    args: [...pidns, '--info-fd', String(INFO_FD), ...(sandbox?.args ?? []), '--', blob],
+    supervised: pidns.length === 0,
+    infoFd: INFO_FD,
+  };
 }

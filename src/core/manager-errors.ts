@@ -17,11 +17,13 @@ export function onDemandFailedError(name: string, cause: unknown): UmdError {
   });
 }
 
-/** The handler keeps dying at start: the driver is `failed` until it is unloaded. */
+/** The handler keeps dying at start: the driver is `failed` until the cool-down ends, `umd load` or unload. */
 export function startLimitError(name: string, handlerName: string, limit: StartLimit): UmdError {
+  const { burst, intervalMs } = limit.settings;
+  const seconds = Math.ceil(limit.clearsInMs() / 1000);
   return new UmdError(
     'EAGAIN',
-    `driver ${name}: handler ${handlerName} was started ${limit.burst} times within ${limit.intervalMs / 1000} s and keeps dying; not restarting it`,
-    { suggestions: [`Fix the handler (see \`umd log\`), then run \`umd unload ${name}\` and load it again`] },
+    `driver ${name}: handler ${handlerName} failed ${burst} starts within ${intervalMs / 1000} s; not starting it for another ${seconds} s`,
+    { suggestions: [`Fix the handler (see \`umd log --driver ${name}\`), then run \`umd load ${name}\`, or wait ${seconds} s`] },
   );
 }

@@ -1,5 +1,6 @@
 import type { LaunchOptions } from './launch.js';
 import type { Logger } from './log.js';
+import type { LineRateSettings } from './line-rate-limit.js';
 import type { StartLimit } from './start-limit.js';
 
 /**
@@ -7,8 +8,9 @@ import type { StartLimit } from './start-limit.js';
  * - `running`: loaded, and a handler is up.
  * - `stopped`: loaded, but no handler (it exited, or was shut down after an
  *   error); the next send starts one.
- * - `failed`: the handler kept dying at start; nothing restarts it until
- *   the driver is unloaded.
+ * - `failed`: its handler failed `startLimit.burst` starts within the
+ *   interval; nothing starts it until the cool-down ends, `umd load` or
+ *   unload (a load that keeps failing on demand is `failed` too).
  */
 export type DriverState = 'unloaded' | 'running' | 'stopped' | 'failed';
 
@@ -23,7 +25,10 @@ export interface ManagerOptions {
   timeoutMs?: number;
   /** How long SIGTERM gets before SIGKILL when a handler misses a deadline. */
   killGraceMs?: number;
+  /** Overrides driver.json's `startLimit`. */
   startLimit?: StartLimit;
+  /** How many handler lines (stderr, /dev/kmsg) are logged per interval; the rest are counted as suppressed. */
+  lineRate?: LineRateSettings;
   /** How handlers are launched: PID namespace or not, sandbox or not (both default on). */
   launch?: LaunchOptions;
 }

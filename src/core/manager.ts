@@ -11,9 +11,11 @@ import { notLoadedError, onDemandFailedError, startLimitError } from './manager-
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
 import { silentLogger, type LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
-import { SandboxSession } from './sandbox-session.js';
-import type { SandboxPlan } from './sandbox.js';
+import { SandboxSession } from '../sandbox/session.js';
+import type { SandboxPlan } from '../sandbox/plan.js';
 import { StartLimit } from './start-limit.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DriverLog } from './driver-log.js';
 
 export * from './manager-types.js';
 export { notLoadedError } from './manager-errors.js';
@@ -27,10 +29,13 @@ export class DriverManager {
   readonly name: string;
   readonly hooks: AnyManagerHooks;
   #pkg: DriverPackage;
-  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs'>> & { timeoutMs: number | undefined };
+  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate'>> & { timeoutMs: number | undefined };
   readonly #lock = new Lock();
+  readonly #driverLog: DriverLog;
+  /** The start limit given by the library user, else one made from driver.json at each `load`. */
+  readonly #givenLimit: StartLimit | undefined;
+  #limit: StartLimit;
   #loaded = false;
-  #failed = false;
   #blobCopy: string | null = null;
   #handler: HandlerProcess | null = null;
   /** This load's sandbox, set up at its first start. */
@@ -48,13 +53,20 @@ export class DriverManager {
       log: options.log ?? silentLogger,
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
-      startLimit: options.startLimit ?? new StartLimit(),
       launch: options.launch ?? {},
     };
+    this.#givenLimit = options.startLimit;
+    this.#limit = options.startLimit ?? new StartLimit(pkg.manifest.startLimit);
+    this.#driverLog = new DriverLog(this.name, this.#opts.log, options.lineRate);
   }
 
   get package(): DriverPackage {
     return this.#pkg;
+  }
+
+  /** The handler as messages name it: its blob's file name (`hang_after_first`), not the manager's default name. */
+  get handlerLabel(): string {
+    return path.basename(this.#pkg.manifest.handler);
   }
 
   get loaded(): boolean {
@@ -62,8 +74,8 @@ export class DriverManager {
   }
 
   get state(): DriverState {
+    if (this.#limit.failed()) return 'failed';
     if (!this.#loaded) return 'unloaded';
-    if (this.#failed) return 'failed';
     return this.#handler && !this.#handler.exited ? 'running' : 'stopped';
   }
 
@@ -84,35 +96,56 @@ export class DriverManager {
   }
 
   #log(level: LogLevel, message: string, source = 'umd'): void {
-    this.#opts.log({ level, driver: this.name, source, message });
+    this.#driverLog.log(level, message, source);
   }
 
   #timeout(override?: number): number {
     return override ?? this.#pkg.manifest.timeoutMs ?? this.#opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  /** mgmt_load: copy and check the blob, start the handler; on failure remove the copy. */
-  async load(): Promise<LoadOutcome> {
+  /**
+   * mgmt_load: copy and check the blob, start the handler; on failure
+   * remove the copy. An explicit load (`umd load`) clears a `failed` state
+   * and starts the start limit afresh; a load on demand does neither, and
+   * is refused (EAGAIN) while the driver is `failed`.
+   */
+  async load(options: { onDemand?: boolean } = {}): Promise<LoadOutcome> {
+    return this.#lock.run(async () => this.#loadLocked(options));
+  }
+
+  /**
+   * unload + load under one lock, so no request runs in between: the
+   * handler is killed, the package read again, the blob checked and copied
+   * afresh, a new handler started. A driver that is not loaded is loaded.
+   */
+  async restart(): Promise<LoadOutcome & { oldPid: number | null; wasLoaded: boolean }> {
     return this.#lock.run(async () => {
-      if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
-      const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
-      const copy = installBlob(pkg, this.#opts.blobsDir);
-      this.#pkg = pkg;
-      this.#blobCopy = copy;
-      this.#startsThisLoad = 0;
-      this.#failed = false;
-      this.#opts.startLimit.reset();
-      try {
-        const handler = await this.#start();
-        this.#loaded = true;
-        return { alreadyLoaded: false, pid: handler.pid };
-      } catch (error) {
-        this.#closeSandbox();
-        removeBlob(copy);
-        this.#blobCopy = null;
-        throw this.#remember(error);
-      }
+      const wasLoaded = this.#loaded;
+      const oldPid = wasLoaded ? (await this.#unloadLocked()).pid : null;
+      return { ...(await this.#loadLocked({})), oldPid, wasLoaded };
     });
+  }
+
+  async #loadLocked(options: { onDemand?: boolean }): Promise<LoadOutcome> {
+    if (!options.onDemand) this.#limit.reset();
+    if (this.#loaded) return { alreadyLoaded: true, pid: this.status.pid };
+    const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
+    if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
+    if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
+    const copy = installBlob(pkg, this.#opts.blobsDir);
+    this.#pkg = pkg;
+    this.#blobCopy = copy;
+    this.#startsThisLoad = 0;
+    try {
+      const handler = await this.#start();
+      this.#loaded = true;
+      return { alreadyLoaded: false, pid: handler.pid };
+    } catch (error) {
+      await this.#closeSandbox();
+      removeBlob(copy);
+      this.#blobCopy = null;
+      throw this.#remember(error);
+    }
   }
 
   /** mgmt_unload: kill the handler, mark the driver not loaded, remove the blob copy. */
@@ -127,11 +160,12 @@ export class DriverManager {
     const pid = this.status.pid;
     await this.#shutdown('unload');
     this.#loaded = false;
-    this.#failed = false;
-    this.#closeSandbox();
+    this.#limit.reset();
+    await this.#closeSandbox();
+    this.#driverLog.flush();
     if (this.#blobCopy) removeBlob(this.#blobCopy);
     this.#blobCopy = null;
-    this.#log('info', `Unloaded ${this.hooks.handlerName}`);
+    this.#log('info', `Unloaded ${this.handlerLabel}`);
     return { pid };
   }
 
@@ -193,9 +227,10 @@ export class DriverManager {
       // As the kernel does around request_module(): drop the lock to load, then retake it.
       this.#lock.release();
       try {
-        loadedOnDemand = !(await this.load()).alreadyLoaded;
+        loadedOnDemand = !(await this.load({ onDemand: true })).alreadyLoaded;
       } catch (error) {
-        throw this.#onDemandFailed(error);
+        // The start limit speaks for itself: EAGAIN, with when it clears.
+        throw error instanceof UmdError && error.code === 'EAGAIN' ? error : this.#onDemandFailed(error);
       }
       await this.#lock.acquire();
       if (!this.#loaded) {
@@ -212,17 +247,17 @@ export class DriverManager {
   }
 
   #onDemandFailed(cause: unknown): UmdError {
+    this.#stats.failures++;
     return this.#remember(onDemandFailedError(this.name, cause));
   }
 
   async #sendRecvLocked(request: Buffer, timeoutMs: number | undefined, loadedOnDemand: boolean) {
-    if (this.#failed) {
+    if (this.#limit.failed()) {
       throw this.#remember(this.#startLimitError());
     }
     let handler = this.#handler;
     if (handler && handler.reader.unexpected > 0) {
-      this.#log('warn', `${handler.name} pid ${handler.pid} wrote ${handler.reader.unexpected} bytes nobody asked for; restarting it`);
-      await this.#shutdown('protocol');
+      await this.#shutdown('protocol'); // killed and logged when the bytes came
       handler = null;
     }
     if (handler && handler.exited) {
@@ -232,6 +267,7 @@ export class DriverManager {
     }
     let started = false;
     if (!handler) {
+      await this.#backoff();
       handler = await this.#start().catch((error: unknown) => {
         throw this.#remember(error);
       });
@@ -278,17 +314,31 @@ export class DriverManager {
     });
   }
 
-  /** start: verify the copy, spawn the handler, log it, run post_start. */
+  /** A restart that comes after `burst` starts within the interval waits a little, each time longer. */
+  async #backoff(): Promise<void> {
+    const waitMs = this.#limit.backoffMs();
+    if (waitMs === 0) return;
+    this.#log('warn', `${this.handlerLabel} was started ${this.#limit.settings.burst} times or more within ${this.#limit.settings.intervalMs / 1000} s; waiting ${waitMs} ms before the next start`);
+    await sleep(waitMs);
+  }
+
+  /** start, counted by the start limit: a start that fails counts as a failure. */
   async #start(): Promise<HandlerProcess> {
-    if (!this.#opts.startLimit.tryStart()) {
-      this.#failed = true;
-      const error = this.#startLimitError();
-      this.#log('error', error.message);
+    if (this.#limit.failed()) throw this.#startLimitError();
+    this.#limit.recordStart();
+    try {
+      return await this.#startOnce();
+    } catch (error) {
+      if (this.#limit.recordFailure()) this.#log('error', this.#startLimitError().message);
       throw error;
     }
+  }
+
+  /** start: verify the copy, spawn the handler, log it, run post_start. */
+  async #startOnce(): Promise<HandlerProcess> {
     const copy = this.#blobCopy as string;
     verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
-    const handlerName = this.hooks.handlerName;
+    const handlerName = this.handlerLabel;
     this.#sandbox ??= await SandboxSession.open({
       driver: this.name,
       handlerName,
@@ -302,9 +352,15 @@ export class DriverManager {
       ...this.#sandbox.command(copy),
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
+      onUnexpectedOutput: (bytes) =>
+        this.#log('error', `${handlerName} pid ${handler.pid} wrote ${bytes} bytes to stdout that nobody asked for; killed it`),
       onExit: (exit) => {
         // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
+        // Killed or exited by itself while idle: `umd list` shows why it stopped.
+        if (this.#handler === handler && !handler.signalled) {
+          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one; see `umd log`'] });
+        }
       },
     });
     this.#handler = handler;
@@ -341,13 +397,14 @@ export class DriverManager {
     }
   }
 
-  #closeSandbox(): void {
-    this.#sandbox?.close();
+  async #closeSandbox(): Promise<void> {
+    const sandbox = this.#sandbox;
     this.#sandbox = null;
+    await sandbox?.close();
   }
 
   #startLimitError(): UmdError {
-    return startLimitError(this.name, this.hooks.handlerName, this.#opts.startLimit);
+    return startLimitError(this.name, this.handlerLabel, this.#limit);
   }
 
   /**

@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
-import { checkSandboxFields, type SandboxManifestFields } from './sandbox-manifest.js';
+import { MAX_MANIFEST_BYTES, readCapped } from './package-files.js';
+import { checkSandboxFields, type SandboxManifestFields } from '../sandbox/manifest.js';
+import type { StartLimitSettings } from './start-limit.js';
 
 /** driver.json, as documented in drivers/README.md (the sandbox fields: sandbox-manifest.ts). */
 export interface DriverManifest extends SandboxManifestFields {
@@ -17,6 +19,8 @@ export interface DriverManifest extends SandboxManifestFields {
   timeoutMs?: number;
   /** The handler's whole environment. */
   env?: Record<string, string>;
+  /** When a driver whose starts keep failing is `failed`, and for how long (defaults: 5 in 10 s, for 30 s). */
+  startLimit?: Partial<StartLimitSettings>;
 }
 
 export interface DriverPackage {
@@ -68,6 +72,7 @@ export function parseManifest(text: string, file: string, dirName: string): Driv
       throw invalid(file, 'env', 'an object of strings', m.env);
     }
   }
+  checkStartLimit(m.startLimit, file);
   checkSandboxFields(m, file);
   const handler = m.handler as string;
   if (path.isAbsolute(handler) || handler.split('/').includes('..')) {
@@ -76,10 +81,21 @@ export function parseManifest(text: string, file: string, dirName: string): Driv
   return m as unknown as DriverManifest;
 }
 
-/** Reads `<dir>/<name>/driver.json` fresh from disk. */
+function checkStartLimit(value: unknown, file: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(file, 'startLimit', 'an object', value);
+  const limit = value as Record<string, unknown>;
+  for (const [key, v] of Object.entries(limit)) {
+    if (!['burst', 'intervalMs', 'cooldownMs'].includes(key)) throw invalid(file, `startLimit.${key}`, 'one of burst, intervalMs, cooldownMs', key);
+    if (!Number.isInteger(v) || (v as number) <= 0) throw invalid(file, `startLimit.${key}`, 'a positive integer', v);
+  }
+}
+
+/** Reads `<dir>/<name>/driver.json` fresh from disk (never more than MAX_MANIFEST_BYTES of it). */
 export function readPackage(dir: string, name: string): DriverPackage {
   const manifestPath = path.join(dir, name, 'driver.json');
-  const manifest = parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath, name);
+  const text = readCapped(manifestPath, MAX_MANIFEST_BYTES, `driver.json of driver ${name}`).toString('utf8');
+  const manifest = parseManifest(text, manifestPath, name);
   const pkgDir = path.dirname(manifestPath);
   return { name, dir: pkgDir, manifestPath, manifest, handlerPath: path.join(pkgDir, manifest.handler) };
 }

@@ -11,29 +11,31 @@ interface PendingRead {
 
 /**
  * Reads exact byte counts from a stream whose chunks fall anywhere: one
- * reply may arrive in many chunks, and a chunk may hold more than one reply.
- * Each chunk is copied once, straight into the reply buffer. Bytes that
- * arrive when nobody asked for them are counted as `unexpected`, so the
- * manager can tell a handler that writes extra bytes from a healthy one.
+ * reply may arrive in many chunks. Each chunk is copied once, straight into
+ * the reply buffer. Bytes that arrive when nobody asked for them (no read
+ * waiting, or past the reply) are never kept: they are counted as
+ * `unexpected` and reported to `onUnexpected` at once, so a handler cannot
+ * make umd hold more than the one reply it asked for.
  */
 export class ExactReader {
   readonly #stream: Readable;
-  readonly #label: string;
-  #spare: Buffer[] = [];
-  #spareBytes = 0;
+  readonly #label: () => string;
+  readonly #onUnexpected: (bytes: number) => void;
   #pending: PendingRead | null = null;
   #ended: string | null = null;
   #unexpected = 0;
 
-  constructor(stream: Readable, label: string) {
+  /** `label` names the other end in errors (a function: it may be known only later). */
+  constructor(stream: Readable, label: string | (() => string), onUnexpected: (bytes: number) => void = () => undefined) {
     this.#stream = stream;
-    this.#label = label;
+    this.#label = typeof label === 'string' ? () => label : label;
+    this.#onUnexpected = onUnexpected;
     stream.on('data', (chunk: Buffer) => this.#onData(chunk));
     stream.on('end', () => this.#onEnd('closed its end of the pipe'));
     stream.on('error', (error: Error) => this.#onEnd(`pipe error: ${error.message}`));
   }
 
-  /** Bytes that arrived while no read was waiting, since the last `discard`. */
+  /** Bytes that arrived while no read was waiting for them (all dropped). */
   get unexpected(): number {
     return this.#unexpected;
   }
@@ -45,53 +47,32 @@ export class ExactReader {
    */
   async read(size: number): Promise<Buffer> {
     if (this.#pending) throw new Error('ExactReader: one read at a time');
+    if (this.#ended !== null) throw this.#shortRead(0, size);
     const target = replyPool.take(size);
-    let filled = 0;
-    while (this.#spare.length > 0 && filled < size) {
-      const chunk = this.#spare.shift() as Buffer;
-      const used = chunk.copy(target, filled);
-      filled += used;
-      this.#spareBytes -= chunk.length;
-      if (used < chunk.length) this.#keep(chunk.subarray(used), true);
-    }
-    this.#unexpected = this.#spareBytes;
-    if (filled === size) return target;
-    if (this.#ended !== null) throw this.#shortRead(filled, size);
     return new Promise<Buffer>((resolve, reject) => {
-      this.#pending = { target, filled, resolve, reject };
+      this.#pending = { target, filled: 0, resolve, reject };
     });
   }
 
-  /** Drops any bytes nobody asked for. */
-  discard(): void {
-    this.#spare = [];
-    this.#spareBytes = 0;
-    this.#unexpected = 0;
-  }
-
-  #keep(chunk: Buffer, front = false): void {
-    if (front) this.#spare.unshift(chunk);
-    else this.#spare.push(chunk);
-    this.#spareBytes += chunk.length;
+  #drop(bytes: number): void {
+    const first = this.#unexpected === 0;
+    this.#unexpected += bytes;
+    if (first) this.#onUnexpected(bytes);
   }
 
   #onData(chunk: Buffer): void {
     const pending = this.#pending;
     if (!pending) {
-      this.#keep(chunk);
-      this.#unexpected = this.#spareBytes;
+      this.#drop(chunk.length);
       return;
     }
     const used = chunk.copy(pending.target, pending.filled);
     pending.filled += used;
-    if (used < chunk.length) {
-      this.#keep(chunk.subarray(used));
-      this.#unexpected = this.#spareBytes;
-    }
     if (pending.filled === pending.target.length) {
       this.#pending = null;
       pending.resolve(pending.target);
     }
+    if (used < chunk.length) this.#drop(chunk.length - used);
   }
 
   #onEnd(reason: string): void {
@@ -107,7 +88,7 @@ export class ExactReader {
   #shortRead(filled: number, size: number): UmdError {
     return new UmdError(
       'EFAULT',
-      `read from ${this.#label} failed after ${filled} of ${size} bytes: it ${this.#ended ?? 'ended'}`,
+      `read from ${this.#label()} failed after ${filled} of ${size} bytes: it ${this.#ended ?? 'ended'}`,
     );
   }
 

@@ -2,7 +2,8 @@ import { checkDriverName } from '../core/package.js';
 import { notLoadedError } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
 import { describeResult } from '../managers/index.js';
-import type { DaemonStatus, OpName, Ops } from '../protocol/messages.js';
+import type { DaemonStatus, LogParams, OpName, Ops } from '../protocol/messages.js';
+import { UmdError } from '../core/errors.js';
 import { optionalIntParam, optionalPathListParam, stringParam } from '../protocol/validate.js';
 import type { LogRing } from './log-ring.js';
 import { verifyFiles } from '../pgp/files.js';
@@ -31,6 +32,17 @@ function driverParam(params: object): string {
   return name;
 }
 
+const LEVELS = ['info', 'warn', 'error'] as const;
+
+/** Which entries `log` returns: of the driver, since a time, at a level or worse. */
+function logFilter(params: LogParams, driver: string | undefined): (entry: LogEntry) => boolean {
+  const since = optionalIntParam(params, 'since', Number.MAX_SAFE_INTEGER) ?? 0;
+  const level = params.level ?? 'info';
+  if (!LEVELS.includes(level)) throw new UmdError('EINVAL', `expected parameter "level" to be one of ${LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  const rank = LEVELS.indexOf(level);
+  return (entry) => (!driver || entry.driver === driver) && entry.time >= since && LEVELS.indexOf(entry.level) >= rank;
+}
+
 /** One function per operation, looked up by name: the daemon's whole API. */
 export const handlers: HandlerTable = {
   status: async (_params, ctx) => ctx.status(),
@@ -46,6 +58,13 @@ export const handlers: HandlerTable = {
     const manager = await ctx.registry.existing(driver);
     if (!manager) throw notLoadedError(driver);
     return { driver, ...(await manager.unload()) };
+  },
+
+  restart: async (params, ctx) => {
+    const driver = driverParam(params);
+    const manager = await ctx.registry.get(driver, optionalPathListParam(params, 'searchPath'));
+    const { oldPid, wasLoaded, pid } = await manager.restart();
+    return { driver, wasLoaded, oldPid, pid };
   },
 
   send: async (params, ctx) => {
@@ -67,13 +86,14 @@ export const handlers: HandlerTable = {
   log: async (params, ctx) => {
     const lines = optionalIntParam(params, 'lines', 100_000) ?? 100;
     const driver = params.driver === undefined ? undefined : driverParam(params);
+    const wanted = logFilter(params, driver);
     if (params.follow === true) {
       const unsubscribe = ctx.ring.subscribe((entry) => {
-        if (!driver || entry.driver === driver) ctx.push(entry);
+        if (wanted(entry)) ctx.push(entry);
       });
       ctx.onClose(unsubscribe);
     }
-    return ctx.ring.tail(lines, driver);
+    return ctx.ring.tail(lines, driver, wanted);
   },
 
   verify: async (params, ctx) => {

@@ -1,19 +1,19 @@
 import { sha256 } from '../core/blob.js';
-import { readFileSync } from 'node:fs';
+import type { LineRateSettings } from '../core/line-rate-limit.js';
 import type { Logger } from '../core/log.js';
 import { DEFAULT_TIMEOUT_MS, DriverManager } from '../core/manager.js';
 import { findPackage, listPackages } from '../core/package.js';
+import { readInsidePackage } from '../core/package-files.js';
 import { resolveManager } from '../managers/index.js';
 import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
 import { toUmdError } from '../core/errors.js';
-import { requireLauncher } from '../core/launch.js';
-import { probeSandbox } from '../core/sandbox-probe.js';
-import { planSandbox } from '../core/sandbox.js';
+import { planFor } from '../sandbox/session.js';
 
 export interface RegistryOptions {
   blobsDir: string;
   log: Logger;
   defaultSearchPath: string[];
+  lineRate?: LineRateSettings;
 }
 
 /** The daemon's drivers by name: one DriverManager each, made on first use. */
@@ -43,7 +43,8 @@ export class DriverRegistry {
   async #create(name: string, searchPath: string[]): Promise<DriverManager> {
     const pkg = findPackage(name, searchPath);
     const hooks = await resolveManager(pkg);
-    return new DriverManager(pkg, hooks, { blobsDir: this.#opts.blobsDir, log: this.#opts.log });
+    const { blobsDir, log, lineRate } = this.#opts;
+    return new DriverManager(pkg, hooks, { blobsDir, log, ...(lineRate ? { lineRate } : {}) });
   }
 
   /** The manager of `name` if the daemon already has one, without looking anything up. */
@@ -93,7 +94,8 @@ export class DriverRegistry {
     const pkg = manager.package;
     let blobSha256: string | null = null;
     try {
-      blobSha256 = sha256(readFileSync(pkg.handlerPath));
+      // Only a file inside the package is hashed: a handler linked to /etc/shadow is refused, not digested.
+      blobSha256 = sha256(readInsidePackage(pkg.dir, pkg.handlerPath, `handler blob of driver ${name}`).data);
     } catch {
       blobSha256 = null;
     }
@@ -110,6 +112,7 @@ export class DriverRegistry {
       managerName: hooks.name,
       handlerName: hooks.handlerName,
       loaderName: hooks.loaderName ?? null,
+      fields: hooks.fields ? [...hooks.fields] : null,
       requestSize: hooks.requestSize,
       replySize: hooks.replySize,
       timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -129,8 +132,7 @@ export class DriverRegistry {
 async function sandboxInfo(manager: DriverManager): Promise<SandboxInfo> {
   if (manager.sandbox) return manager.sandbox;
   try {
-    const probe = await probeSandbox(requireLauncher());
-    return planSandbox({ driver: manager.name, manifest: manager.package.manifest, launch: {}, probe });
+    return await planFor(manager.name, manager.package.manifest, {}, manager.package.handlerPath);
   } catch (error) {
     return { status: 'error', error: toUmdError(error, 'EIO', `driver ${manager.name}: sandbox`).toJSON() };
   }

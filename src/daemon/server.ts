@@ -1,11 +1,15 @@
-import { statSync, unlinkSync } from 'node:fs';
+import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
-import { driverSearchPath, ensureRuntimeDir, type RuntimePaths } from '../core/paths.js';
+import type { LineRateSettings } from '../core/line-rate-limit.js';
+import { driverSearchPath, ensureRuntimeDir, sameDir, type DirIdentity, type RuntimePaths } from '../core/paths.js';
 import { VERSION } from '../version.js';
 import type { DaemonStatus } from '../protocol/messages.js';
-import { serveConnection, type SharedContext } from './connection.js';
+import { ClientSet } from './clients.js';
+import type { SharedContext } from './connection.js';
 import { acquireInstanceLock } from './instance-lock.js';
+import { DEFAULT_CONTROL_LIMITS, type ControlLimits } from './limits.js';
 import { LogRing } from './log-ring.js';
 import { DriverRegistry } from './registry.js';
 
@@ -13,14 +17,25 @@ export interface DaemonOptions {
   runtimeDir: string;
   /** Where drivers are looked up when a request names no search path. */
   searchPath?: string[];
-  /** How often the daemon checks that its socket file is still there, in ms. */
+  /** How often the daemon checks its runtime dir, its socket file and its clients, in ms. */
   socketCheckMs?: number;
+  /** umd.log's size cap (see LogFile). */
+  logMaxBytes?: number;
+  /** Handler lines logged per driver and interval. */
+  lineRate?: LineRateSettings;
+  /** The control socket's limits (see ControlLimits). */
+  limits?: Partial<ControlLimits>;
+  /** A listening socket handed over by a service manager (socket activation, fd 3): served instead of binding one. */
+  listenFd?: number;
+  /** Lines logged before any other, e.g. that the previous daemon ended uncleanly. */
+  firstLines?: string[];
 }
 
 /**
  * The umd daemon: holds the drivers' managers and serves the control
- * socket. Every way out (stop request, signal, fatal error) goes through
- * `shutdown()`, which kills every handler and removes the socket.
+ * socket. Every way out (stop request, signal, fatal error, its runtime
+ * dir replaced) goes through `shutdown()`, which kills every handler and
+ * removes the socket if it is still its own.
  */
 export class Daemon {
   readonly paths: RuntimePaths;
@@ -28,41 +43,50 @@ export class Daemon {
   readonly registry: DriverRegistry;
   readonly startedAt = Date.now();
   readonly closed: Promise<void>;
-  readonly #lock: net.Server;
-  readonly #sockets = new Set<net.Socket>();
+  readonly #lockFd: number;
+  readonly #identity: DirIdentity;
+  readonly #clients: ClientSet;
   #server: net.Server | null = null;
   #socketIno = 0;
+  readonly #listenFd: number | undefined;
   #watch: NodeJS.Timeout | null = null;
   #shuttingDown: Promise<void> | null = null;
   #resolveClosed: () => void = () => undefined;
 
-  private constructor(paths: RuntimePaths, lock: net.Server, options: DaemonOptions) {
+  private constructor(paths: RuntimePaths, identity: DirIdentity, lockFd: number, ring: LogRing, options: DaemonOptions) {
     this.paths = paths;
-    this.#lock = lock;
-    this.ring = new LogRing(2000, paths.log);
+    this.#identity = identity;
+    this.#lockFd = lockFd;
+    this.#listenFd = options.listenFd;
+    this.ring = ring;
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
       log: this.ring.log,
       defaultSearchPath: options.searchPath ?? driverSearchPath(),
+      ...(options.lineRate ? { lineRate: options.lineRate } : {}),
     });
+    this.#clients = new ClientSet({ ...DEFAULT_CONTROL_LIMITS, ...options.limits }, (message) => this.#warn(message));
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
     });
   }
 
-  /** Starts serving `runtimeDir`; EEXIST when another daemon already does. */
+  /** Starts serving `runtimeDir`; EEXIST when another daemon already does, EACCES when the dir is not safe. */
   static async start(options: DaemonOptions): Promise<Daemon> {
-    const paths = ensureRuntimeDir(options.runtimeDir);
-    const lock = await acquireInstanceLock(paths.dir);
-    const daemon = new Daemon(paths, lock, options);
+    const { identity, ...paths } = ensureRuntimeDir(options.runtimeDir);
+    const lockFd = acquireInstanceLock(paths.lock, paths.dir);
+    let daemon: Daemon | undefined;
     try {
+      daemon = new Daemon(paths, identity, lockFd, new LogRing(2000, paths.log, options.logMaxBytes), options);
       await daemon.#listen();
     } catch (error) {
-      lock.close();
+      await daemon?.ring.close();
+      closeSync(lockFd);
       throw error;
     }
-    daemon.#watch = setInterval(() => daemon.#checkSocket(), options.socketCheckMs ?? 1000);
+    daemon.#watch = setInterval(() => daemon.#check(), options.socketCheckMs ?? 1000);
     daemon.#watch.unref();
+    for (const line of options.firstLines ?? []) daemon.ring.log({ level: 'warn', source: 'umd', message: line });
     daemon.ring.log({ level: 'info', source: 'umd', message: `umd daemon ${VERSION} pid ${process.pid} serving ${paths.socket}` });
     return daemon;
   }
@@ -79,24 +103,16 @@ export class Daemon {
     };
   }
 
+  #warn(message: string): void {
+    this.ring.log({ level: 'warn', source: 'umd', message });
+  }
+
   async #listen(): Promise<void> {
-    // We hold the instance lock, so a socket file here is a dead daemon's.
-    try {
-      unlinkSync(this.paths.socket);
-    } catch {
-      // none
-    }
-    const shared: SharedContext = {
-      registry: this.registry,
-      ring: this.ring,
-      status: () => this.status(),
-      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
-    };
-    const server = net.createServer((socket) => {
-      this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
-      serveConnection(socket, shared);
-    });
+    if (!sameDir(this.paths.dir, this.#identity)) throw this.#replaced();
+    if (this.#listenFd !== undefined) return this.#listenInherited(this.#listenFd);
+    // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
+    removeStaleSocket(this.paths);
+    const server = this.#newServer();
     const oldMask = process.umask(0o177); // the socket file is born 0600
     try {
       await new Promise<void>((resolve, reject) => {
@@ -108,21 +124,72 @@ export class Daemon {
     } finally {
       process.umask(oldMask);
     }
-    server.on('error', (error) => this.ring.log({ level: 'error', source: 'umd', message: `control socket: ${error.message}` }));
-    this.#server = server;
+    this.#serve(server);
     this.#socketIno = statSync(this.paths.socket).ino;
   }
 
-  /** A tmp cleaner may delete the socket file; put it back so clients can reach us. */
-  #checkSocket(): void {
+  #serve(server: net.Server): void {
+    server.on('error', (error) => this.ring.log({ level: 'error', source: 'umd', message: `control socket: ${error.message}` }));
+    this.#server = server;
+  }
+
+  /** Serves the listening socket a service manager passed as `fd` (systemd's LISTEN_FDS). */
+  async #listenInherited(fd: number): Promise<void> {
+    const server = this.#newServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, resolve);
+      });
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot serve the inherited socket (fd ${fd}): ${(error as Error).message}`, {
+        cause: error,
+        suggestions: [`The service manager must pass a listening Unix stream socket bound to ${this.paths.socket} (ListenStream=)`],
+      });
+    }
+    this.#serve(server);
+  }
+
+  #newServer(): net.Server {
+    const shared: SharedContext = {
+      registry: this.registry,
+      ring: this.ring,
+      status: () => this.status(),
+      requestShutdown: () => setImmediate(() => void this.shutdown('stop requested')),
+    };
+    return net.createServer((socket) => this.#clients.accept(socket, shared));
+  }
+
+  #replaced(): UmdError {
+    return new UmdError('EACCES', `umd runtime directory ${this.paths.dir} was removed or replaced by another directory; refusing to use it`, {
+      suggestions: ['Find out who replaced it (its parents must be writable only by root and you), then start umd again'],
+    });
+  }
+
+  /**
+   * Every tick: a runtime dir that is no longer the one the daemon made is
+   * refused (the daemon shuts down rather than listen in someone else's
+   * dir); a socket file a tmp cleaner deleted is put back; clients that
+   * idle, stall or leave a frame half-written are dropped.
+   */
+  #check(): void {
+    if (this.#shuttingDown) return;
+    if (!sameDir(this.paths.dir, this.#identity)) {
+      this.ring.log({ level: 'error', source: 'umd', message: `${this.#replaced().message}; shutting down` });
+      void this.shutdown('runtime directory replaced');
+      return;
+    }
+    this.#clients.sweep();
+    // An inherited socket is the service manager's to keep; it is not put back when removed.
+    if (this.#listenFd !== undefined) return;
     let ino = 0;
     try {
       ino = statSync(this.paths.socket).ino;
     } catch {
       ino = 0;
     }
-    if (ino === this.#socketIno || this.#shuttingDown) return;
-    this.ring.log({ level: 'warn', source: 'umd', message: `control socket ${this.paths.socket} was removed; listening again` });
+    if (ino === this.#socketIno) return;
+    this.#warn(`control socket ${this.paths.socket} was removed; listening again`);
     this.#server?.close();
     this.#listen().catch((error: Error) => this.ring.log({ level: 'error', source: 'umd', message: error.message }));
   }
@@ -138,15 +205,15 @@ export class Daemon {
     if (this.#watch) clearInterval(this.#watch);
     const server = this.#server;
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
-    for (const socket of this.#sockets) socket.destroy();
+    this.#clients.destroyAll();
     await this.registry.closeAll();
     await closing;
     try {
-      if (statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
+      if (this.#listenFd === undefined && sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
     } catch {
       // already gone
     }
-    await new Promise((resolve) => this.#lock.close(resolve));
+    closeSync(this.#lockFd);
     await this.ring.close();
     this.#resolveClosed();
   }

@@ -1,5 +1,6 @@
 import { errnoName } from '../core/errno.js';
 import { UmdError } from '../core/errors.js';
+import { quote } from '../core/quote.js';
 import type { ManagerHooks } from './types.js';
 
 /** `struct { u64 addr; u32 len; u32 is_set; u32 cmd; u32 pid; }`, native (little-endian) layout. */
@@ -30,7 +31,7 @@ export interface BpfilterResult {
 }
 
 function invalid(what: string, got: unknown): UmdError {
-  return new UmdError('EINVAL', `bpfilter: expected ${what}, got ${JSON.stringify(got) ?? 'nothing'}`, { suggestions: [HINT] });
+  return new UmdError('EINVAL', `bpfilter: expected ${what}, got ${quote(got)}`, { suggestions: [HINT] });
 }
 
 function expected(field: string, what: string, got: unknown): UmdError {
@@ -104,6 +105,7 @@ export const bpfilterManager: ManagerHooks<BpfilterRequest, BpfilterResult> = {
   requestSize: BPFILTER_REQUEST_SIZE,
   replySize: BPFILTER_REPLY_SIZE,
   replyIsScratch: true,
+  fields: FIELDS,
   parseInput: parseBpfilterInput,
   encode: encodeBpfilterRequest,
   checkReply: (reply) => checkBpfilterReply(reply),

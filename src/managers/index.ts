@@ -2,6 +2,7 @@ import path from 'node:path';
 import { importFile } from '../core/embedded.js';
 import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
+import { resolveInsidePackage } from '../core/package-files.js';
 import { bpfilterManager } from './bpfilter.js';
 import { pgpManager } from './pgp.js';
 import { sampleManager } from './sample.js';
@@ -27,6 +28,7 @@ function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
     for (const fn of ['parseInput', 'encode', 'checkReply'] as const) {
       if (typeof h[fn] !== 'function') problems.push(`"${fn}" (function)`);
     }
+    if (h.fields !== undefined && (!Array.isArray(h.fields) || h.fields.some((f) => typeof f !== 'string'))) problems.push('"fields" (array of strings, or absent)');
     for (const fn of ['postStart', 'formatResult'] as const) {
       if (h[fn] !== undefined && typeof h[fn] !== 'function') problems.push(`"${fn}" (function, or absent)`);
     }
@@ -49,7 +51,8 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
       suggestions: ['Name a built-in manager, or a module path such as "./manager.mjs"'],
     });
   }
-  const file = path.resolve(pkg.dir, name);
+  // Resolved (symlinks too) and checked before anything is imported: "../evil.mjs" or /tmp/x.mjs is refused.
+  const file = resolveInsidePackage(pkg.dir, path.resolve(pkg.dir, name), `manager module of driver ${pkg.name}`);
   let mod: { default?: unknown };
   try {
     mod = (await importFile(file)) as { default?: unknown };

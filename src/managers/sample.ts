@@ -1,4 +1,6 @@
 import { UmdError } from '../core/errors.js';
+import { count } from '../core/plural.js';
+import { quote } from '../core/quote.js';
 import type { ManagerHooks } from './types.js';
 
 /** The reply's size: `uint8 data[128 * 1024]`, twice a pipe's capacity. */
@@ -22,14 +24,14 @@ export interface SampleResult {
 export function parseSampleInput(input: string): SampleRequest {
   const bytes = Buffer.byteLength(input);
   if (bytes > MAX_INPUT) {
-    throw new UmdError('EINVAL', `sample: input must be shorter than 8 bytes, got ${bytes} bytes (${JSON.stringify(input)})`, {
+    throw new UmdError('EINVAL', `sample: input must be shorter than 8 bytes, got ${bytes} bytes (${quote(input)})`, {
       suggestions: [`Send a decimal offset from 0 to ${SAMPLE_REPLY_SIZE - 1}, e.g. \`umd send sample 1024\``],
     });
   }
   // kstrtou32: an optional '+', decimal digits, and one optional trailing newline.
   const match = /^\+?([0-9]+)\n?$/.exec(input);
   if (!match) {
-    throw new UmdError('EINVAL', `sample: expected a decimal offset, got ${JSON.stringify(input)}`, {
+    throw new UmdError('EINVAL', `sample: expected a decimal offset, got ${quote(input)}`, {
       suggestions: [`Send a decimal offset from 0 to ${SAMPLE_REPLY_SIZE - 1}, e.g. \`umd send sample 1024\``],
     });
   }
@@ -75,5 +77,5 @@ export const sampleManager: ManagerHooks<SampleRequest, SampleResult> = {
     const reply = await send(encodeSampleRequest({ offset: 0 }));
     checkSampleReply(reply, 0);
   },
-  formatResult: (result) => `${result.bytes} bytes accepted`,
+  formatResult: (result) => `${count(result.bytes, 'byte')} accepted`,
 };

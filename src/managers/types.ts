@@ -14,6 +14,11 @@ export interface ManagerHooks<Req = unknown, Result = unknown> {
   /** Bytes of one request and one reply on the wire. */
   readonly requestSize: number;
   readonly replySize: number;
+  /**
+   * For managers whose input is a JSON object: its field names, which `umd send`
+   * then takes as flags (`--cmd 64`). Absent: the driver takes no field flags.
+   */
+  readonly fields?: readonly string[];
   /** Parses the user's input; throws UmdError EINVAL when it is not acceptable. Nothing is sent then. */
   parseInput(input: string): Req;
   /** Encodes a parsed request into exactly `requestSize` bytes. */

@@ -3,6 +3,9 @@ import { UmdError } from '../core/errors.js';
 /** No control message may exceed this; a client cannot make the daemon buffer more. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/** The most input one `send` takes, so that its request fits one control message whatever the escaping. */
+export const MAX_INPUT_BYTES = 8 * 1024;
+
 /** Encodes one message as a frame: one line of JSON. */
 export function encodeFrame(message: unknown): string {
   return `${JSON.stringify(message)}\n`;
@@ -20,6 +23,11 @@ export class FrameDecoder {
 
   constructor(maxBytes = MAX_FRAME_BYTES) {
     this.#maxBytes = maxBytes;
+  }
+
+  /** Bytes of a frame begun but not yet ended by its newline. */
+  get buffered(): number {
+    return this.#size;
   }
 
   /** Returns the complete frames in `chunk`, as text. */

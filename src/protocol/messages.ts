@@ -1,7 +1,7 @@
 import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
 import type { ErrorCode } from '../core/errors.js';
-import type { SandboxPlan } from '../core/sandbox.js';
+import type { SandboxPlan } from '../sandbox/plan.js';
 import type { VerifyFiles } from '../pgp/files.js';
 import type { VerifyResult } from '../pgp/verify-types.js';
 
@@ -29,6 +29,15 @@ export interface DaemonStatus {
 export interface LoadResult {
   driver: string;
   alreadyLoaded: boolean;
+  pid: number | null;
+}
+
+export interface RestartResult {
+  driver: string;
+  /** Whether the driver was loaded before (else restart just loaded it). */
+  wasLoaded: boolean;
+  /** The handler killed, if one ran. */
+  oldPid: number | null;
   pid: number | null;
 }
 
@@ -70,6 +79,8 @@ export interface InfoResult {
   managerName: string;
   handlerName: string;
   loaderName: string | null;
+  /** The input object's field names, which `umd send` takes as flags; null when the input is not an object. */
+  fields: string[] | null;
   requestSize: number;
   replySize: number;
   timeoutMs: number;
@@ -83,6 +94,10 @@ export interface LogParams {
   lines?: number;
   driver?: string;
   follow?: boolean;
+  /** Only entries at or after this time (ms since the epoch). */
+  since?: number;
+  /** Only entries at this level or worse: `warn` gives warnings and errors. */
+  level?: 'info' | 'warn' | 'error';
 }
 
 /**
@@ -93,6 +108,7 @@ export interface Ops {
   status: { params: Record<string, never>; result: DaemonStatus };
   load: { params: DriverParams; result: LoadResult };
   unload: { params: DriverParams; result: UnloadResult };
+  restart: { params: DriverParams; result: RestartResult };
   send: { params: DriverParams & { input: string; timeoutMs?: number }; result: SendResult };
   list: { params: { searchPath?: string[] }; result: ListEntry[] };
   info: { params: DriverParams; result: InfoResult };
@@ -103,7 +119,7 @@ export interface Ops {
 }
 
 export type OpName = keyof Ops;
-export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'send', 'list', 'info', 'log', 'shutdown', 'verify'];
+export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'restart', 'send', 'list', 'info', 'log', 'shutdown', 'verify'];
 
 export interface RequestFrame<K extends OpName = OpName> {
   id: number;

@@ -86,7 +86,9 @@ export async function runSelftest(
   try {
     await target.load(options.driver);
   } catch (error) {
-    return finish('skip', toUmdError(error, 'EIO', `load ${options.driver}`));
+    // Skip is for a driver that is not there; one that is there and cannot load (a digest mismatch) failed.
+    const failure = toUmdError(error, 'EIO', `load ${options.driver}`);
+    return finish(failure.code === 'ENOENT' ? 'skip' : 'fail', failure);
   }
 
   for (let i = 0; i < options.iterations; i++) {

@@ -26,7 +26,8 @@ async function node(args: string[]): Promise<{ code: number | null; stdout: stri
 }
 
 /** The CLI as oclif loads it from files: what bin/run.js does without the bundle. */
-const FILE_LOADER = `import { execute } from '@oclif/core'; await execute({ args: process.argv.slice(1), dir: ${JSON.stringify(BIN)} });`;
+const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
+const FILE_LOADER = `import { runCli } from ${JSON.stringify(MAIN)}; await runCli(process.argv.slice(1), ${JSON.stringify(BIN)});`;
 
 test('the bundled command index has every command file of src/commands', (t) => {
   t.deepEqual(Object.keys(COMMANDS).sort(), commandIds(path.join(ROOT, 'dist/src/commands')).sort());
@@ -53,3 +54,6 @@ test(sameAsFiles, ['daemon', 'run', '--help']);
 test(sameAsFiles, ['--version']);
 test(sameAsFiles, ['no-such-command']);
 test(sameAsFiles, ['send']);
+test(sameAsFiles, ['help', 'send']);
+test(sameAsFiles, ['daemon', 'bogus']);
+test(sameAsFiles, ['-v']);

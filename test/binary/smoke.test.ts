@@ -71,7 +71,7 @@ test('the single executable replaces a damaged copy of its embedded files', asyn
   writeFileSync(launcher, '#!/bin/sh\nexit 1\n');
   chmodSync(path.join(copy, 'drivers/sample/driver.json'), 0o600);
 
-  t.deepEqual(await run(BINARY, ['send', 'sample', '5'], env), { code: 0, stdout: 'umd: sample: 1 bytes accepted (loaded on demand)\n', stderr: '' });
+  t.deepEqual(await run(BINARY, ['send', 'sample', '5'], env), { code: 0, stdout: 'umd: sample: 1 byte accepted (loaded on demand)\n', stderr: '' });
   t.deepEqual(readFileSync(launcher), readFileSync(path.join(ROOT, 'libexec/umd-exec')));
   t.is(statSync(launcher).mode & 0o777, 0o500);
   t.is(statSync(path.join(copy, 'drivers/sample/driver.json')).mode & 0o777, 0o400);

@@ -35,7 +35,7 @@ test('a stale socket left by a dead daemon is cleaned up and a new daemon starte
   writeFileSync(path.join(runtimeDir, 'note'), 'x');
   const sent = await umd(env, ['send', 'sample', '7']);
   t.is(sent.code, 0, sent.stderr);
-  t.is(sent.stdout, 'umd: sample: 1 bytes accepted (loaded on demand)\n');
+  t.is(sent.stdout, 'umd: sample: 1 byte accepted (loaded on demand)\n');
 });
 
 test('a daemon killed with SIGKILL is replaced by the next command', async (t) => {

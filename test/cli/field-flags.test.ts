@@ -37,13 +37,15 @@ test('umd send bpfilter takes its request as flags or as JSON, and prints the st
   const json = await umd(env, ['send', 'bpfilter', '--cmd', '65', '--json']);
   t.like(JSON.parse(json.stdout), { driver: 'bpfilter', result: { status: 0, errno: null }, summary: 'status 0' });
   t.deepEqual(await umd(env, ['send', 'bpfilter', '--cmd', '64', '--sett']), {
-    code: 1,
+    code: 2,
     stdout: '',
     stderr:
-      'umd: bpfilter: expected only the fields cmd, len, set, addr, got "sett"\n' +
-      'umd: hint: Send a JSON object such as {"cmd":64,"len":0,"set":false,"addr":0}, or `umd send bpfilter --cmd 64 --len 0 [--set]`\n',
+      'umd: send: unknown flag --sett for driver bpfilter\n' +
+      'umd: hint: did you mean --set?\n' +
+      'umd: hint: driver bpfilter takes the field flags --cmd, --len, --set, --addr\n' +
+      'umd: hint: see `umd send --help`\n',
   });
   const twice = await umd(env, ['send', 'bpfilter', '{"cmd":64}', '--cmd', '64']);
-  t.is(twice.code, 1);
+  t.is(twice.code, 2);
   t.is(twice.stderr.split('\n')[0], 'umd: send to bpfilter: expected the input once (an argument, --stdin, or field flags), got 2');
 });

@@ -28,7 +28,7 @@ test('send --timeout bounds one request: a hung handler is ETIMEDOUT, exit 1, an
   t.is(hung.code, 1);
   const { error } = JSON.parse(hung.stdout) as { error: { code: string; message: string } };
   t.is(error.code, 'ETIMEDOUT');
-  t.regex(error.message, /^driver hang: handler sample_umh \(pid \d+\) did not answer within 300 ms$/);
+  t.regex(error.message, /^driver hang: handler hang_after_first \(pid \d+\) did not answer within 300 ms$/);
   const list = JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<{ name: string; state: string; failures: number; lastError: { code: string } }>;
   t.like(list.find((e) => e.name === 'hang'), { state: 'stopped', failures: 1, lastError: { code: 'ETIMEDOUT' } });
   t.is((await umd(env, ['send', 'sample', '1'])).code, 0);

@@ -90,7 +90,7 @@ test('a handler that crashes mid-reply fails the request with EFAULT; the next s
   const { pid } = await manager.load();
   const error = await t.throwsAsync(manager.send('5'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
-  t.regex(error?.message ?? '', new RegExp(`^read from handler sample_umh \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
+  t.regex(error?.message ?? '', new RegExp(`^read from handler crash_mid_reply \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
   t.false(alive(pid as number));
   t.is(manager.state, 'stopped');
   // The next send starts a fresh handler (post_start passes), which crashes again on the request itself.
@@ -104,17 +104,17 @@ test('a handler that exits at start fails load with its exit status, and leaves 
   const { manager, blobsDir, logs } = await makeManager(t, 'quitter', { handler: fixture('exit_at_start') });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'ECHILD');
-  t.regex(error?.message ?? '', /^driver quitter: post_start health check of sample_umh \(pid \d+\) failed: .*; the handler exited with status 3$/);
+  t.regex(error?.message ?? '', /^driver quitter: post_start health check of exit_at_start \(pid \d+\) failed: .*; the handler exited with status 3$/);
   t.is(manager.state, 'unloaded');
   t.deepEqual(readdirSync(blobsDir), []);
-  t.true(await eventually(() => logs.some((e) => e.source === 'sample_umh' && e.message === 'exit_at_start: giving up')));
+  t.true(await eventually(() => logs.some((e) => e.source === 'exit_at_start' && e.message === 'exit_at_start: giving up')));
 });
 
 test('a handler that fails post_start is shut down and load fails with the reason', async (t) => {
   const { manager, blobsDir } = await makeManager(t, 'liar', { handler: fixture('never_replies'), timeoutMs: 300 }, { killGraceMs: 100 });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'ETIMEDOUT');
-  t.regex(error?.message ?? '', /^driver liar: post_start health check of sample_umh \(pid \d+\) failed: driver liar: handler sample_umh \(pid \d+\) did not answer within 300 ms$/);
+  t.regex(error?.message ?? '', /^driver liar: post_start health check of never_replies \(pid \d+\) failed: driver liar: handler never_replies \(pid \d+\) did not answer within 300 ms$/);
   t.is(manager.state, 'unloaded');
   t.deepEqual(readdirSync(blobsDir), []);
 });
@@ -146,7 +146,7 @@ test('a wrong reply fails the send with EINVAL, and the handler is not trusted w
   t.is(error?.code, 'EINVAL');
   t.is(error?.message, "sample: the handler's reply has byte 1024 = 0, expected 1");
   t.false(alive(pid as number));
-  t.true(logs.some((e) => e.message === `sample_umh pid ${pid} sent a reply that failed the check (EINVAL); shutting it down`));
+  t.true(logs.some((e) => e.message === `wrong_reply pid ${pid} sent a reply that failed the check (EINVAL); shutting it down`));
   const next = await manager.send('0');
   t.deepEqual(next.result, { bytes: 1, offset: 0 });
   t.true(next.started);

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { assertNoStrayProcesses, BIN, tempDir } from './runtime.js';
 
@@ -45,4 +45,44 @@ export async function umd(env: Record<string, string>, args: string[], input?: s
   child.stdin.end(input ?? '');
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   return { code, stdout, stderr };
+}
+
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  /** Everything written so far. */
+  output(): { stdout: string; stderr: string };
+  /** Resolves when stdout holds a match of `pattern` (fails the wait after `ms`). */
+  waitFor(pattern: RegExp, ms?: number): Promise<void>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a command (bin/run.js by default) and lets the test talk to it while it runs. */
+export function startCli(env: Record<string, string>, command: string, args: string[], extraFds: number[] = []): RunningCli {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe', ...extraFds] }) as ChildProcessWithoutNullStreams;
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+    for (const waiter of waiters) waiter();
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    output: () => ({ stdout, stderr }),
+    exited,
+    waitFor: async (pattern, ms = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${String(pattern)} in ${JSON.stringify(stdout)} / ${JSON.stringify(stderr)}`)), ms);
+        const check = () => {
+          if (pattern.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        waiters.push(check);
+        check();
+      }),
+  };
 }

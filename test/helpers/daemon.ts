@@ -2,7 +2,7 @@ import type { ExecutionContext } from 'ava';
 import path from 'node:path';
 import { DaemonConnection } from '../../src/client/connection.js';
 import { builtinDriversDir } from '../../src/core/paths.js';
-import { Daemon } from '../../src/daemon/server.js';
+import { Daemon, type DaemonOptions } from '../../src/daemon/server.js';
 import { assertNoStrayProcesses, tempDir } from './runtime.js';
 
 export interface DaemonFixture {
@@ -18,10 +18,10 @@ export interface DaemonFixture {
  * plus one client connection. Shut down at teardown; the test fails if any
  * handler survives it.
  */
-export async function startDaemon(t: ExecutionContext, driverDirs: string[] = []): Promise<DaemonFixture> {
+export async function startDaemon(t: ExecutionContext, driverDirs: string[] = [], options: Omit<DaemonOptions, 'runtimeDir'> = {}): Promise<DaemonFixture> {
   const dir = tempDir(t);
   const runtimeDir = path.join(dir, 'run');
-  const daemon = await Daemon.start({ runtimeDir, searchPath: [...driverDirs, builtinDriversDir()] });
+  const daemon = await Daemon.start({ runtimeDir, searchPath: [...driverDirs, builtinDriversDir()], ...options });
   const connections: DaemonConnection[] = [];
   const connect = async () => {
     const connection = await DaemonConnection.connect(daemon.paths.socket);

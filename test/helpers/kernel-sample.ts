@@ -3,8 +3,8 @@ import type { ExecutionContext } from 'ava';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launcherPath } from '../../src/core/launch.js';
-import { parseProbe } from '../../src/core/sandbox-probe.js';
-import { planSandbox } from '../../src/core/sandbox.js';
+import { parseProbe } from '../../src/sandbox/probe.js';
+import { planSandbox } from '../../src/sandbox/plan.js';
 import { makePackage } from './packages.js';
 import { ROOT, tempDir } from './runtime.js';
 

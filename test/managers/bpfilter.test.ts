@@ -115,7 +115,7 @@ test('the health check fails when the handler answers a non-zero status, leaving
   t.is(error?.code, 'EINVAL');
   t.regex(
     error?.message ?? '',
-    /^driver bpfilter: post_start health check of bpfilter_umh \(pid \d+\) failed: bpfilter: the health check answered status -22 \(EINVAL\), expected status 0$/,
+    /^driver bpfilter: post_start health check of status_reply \(pid \d+\) failed: bpfilter: the health check answered status -22 \(EINVAL\), expected status 0$/,
   );
   t.is(manager.state, 'unloaded');
   t.deepEqual(await strayProcesses(dir), []);
@@ -134,7 +134,7 @@ test('bpfilter and sample run side by side: interleaved requests all answer corr
   results.forEach((sent, n) => {
     const i = Math.floor(n / 2);
     if (n % 2 === 0) {
-      t.deepEqual([sent.driver, sent.result, sent.summary], ['sample', { bytes: String(i * 1024).length, offset: i * 1024 }, `${String(i * 1024).length} bytes accepted`]);
+      t.deepEqual([sent.driver, sent.result, sent.summary], ['sample', { bytes: String(i * 1024).length, offset: i * 1024 }, `${String(i * 1024).length} ${String(i * 1024).length === 1 ? 'byte' : 'bytes'} accepted`]);
     } else {
       const [status, errno] = i % 2 === 0 ? [0, null] : [-92, 'ENOPROTOOPT'];
       t.deepEqual([sent.driver, sent.result, sent.summary], ['bpfilter', { status, errno }, formatBpfilterResult({ status, errno })]);

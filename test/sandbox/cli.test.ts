@@ -1,12 +1,13 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { chownSync, closeSync, constants, openSync, readSync } from 'node:fs';
+import { chownSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { cliEnv, umd, type CliResult } from '../helpers/cli.js';
 import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
 import { makePackage } from '../helpers/packages.js';
 import { assertNoStrayProcesses, BIN, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, root } from './support.js';
+import { only } from '../helpers/skip.js';
 
 /** How many records of the host's kernel log contain `text`, or null when it cannot be read. */
 function hostKmsgRecords(text: string): number | null {
@@ -34,7 +35,7 @@ function hostKmsgRecords(text: string): number | null {
 }
 
 const kernelUnavailable = kernelSampleUnavailable();
-(kernelUnavailable === null && has('private-kmsg') ? test : test.skip)(
+only(kernelUnavailable === null && has('private-kmsg'), kernelUnavailable ?? 'no private /dev/kmsg here')(
   "the kernel's own sample handler runs in the default sandbox: its /dev/kmsg line lands in umd log, not in the host's kernel log",
   async (t) => {
     const drivers = kernelSamplePackage(t);
@@ -51,7 +52,7 @@ const kernelUnavailable = kernelSampleUnavailable();
   },
 );
 
-(root && defaultPlan.status === 'on' ? test : test.skip)('umd info shows the sandbox that applies: who, namespaces, limits, seccomp', async (t) => {
+only(root && defaultPlan.status === 'on', 'needs root and the whole sandbox')('umd info shows the sandbox that applies: who, namespaces, limits, seccomp', async (t) => {
   const { env } = cliEnv(t);
   t.is((await umd(env, ['load', 'sample'])).code, 0);
   const info = await umd(env, ['info', 'sample']);
@@ -62,14 +63,25 @@ const kernelUnavailable = kernelSampleUnavailable();
     'sandbox:      on',
     'runs as:      nobody (uid 65534), group nogroup (gid 65534), no supplementary groups, no capabilities, no_new_privs',
     'namespaces:   pid network ipc mount (private /proc, private /dev/kmsg)',
-    'limits:       address space 256 MiB, open files 64, CPU 60 s, file size 0 bytes, core 0 bytes',
+    'root:         private, read-only: /usr, /lib (link), /lib64 (link), /lib32 (link), /etc/ld.so.cache, /bin (link), /sbin (link), /dev (null zero urandom kmsg), /proc',
+    'limits:       address space 256 MiB, open files 64, CPU 60 s, file size 0 bytes, core 0 bytes, processes 32 (cgroup pids.max), memory 256 MiB for all its processes (cgroup)',
     `seccomp:      on: ${allowed} system calls allowed, and isatty's ioctl and signals to itself; any other kills the handler (SIGSYS)`,
   ]) {
     t.true(lines.includes(line), `missing ${JSON.stringify(line)} in\n${info.stdout}`);
   }
   t.regex(info.stdout, /\nsha256: +[0-9a-f]{64} \(matches; the private copy is checked again before every start\)\n/);
   const json = JSON.parse((await umd(env, ['info', 'sample', '--json'])).stdout) as { sandbox: Record<string, unknown> };
-  t.like(json.sandbox, { status: 'on', switchesUser: true, user: { name: 'nobody', id: 65534 }, namespaces: ['pid', 'network', 'ipc', 'mount'], missing: [] });
+  t.like(json.sandbox, {
+    status: 'on',
+    switchesUser: true,
+    user: { name: 'nobody', id: 65534 },
+    namespaces: ['pid', 'network', 'ipc', 'mount'],
+    privateRoot: true,
+    scratchBytes: null,
+    limits: { processes: 32, memoryBytes: 256 * 1024 * 1024 },
+    enforcement: { processes: 'cgroup', memory: 'cgroup' },
+    missing: [],
+  });
 });
 
 test('umd list marks a driver whose handlers run without the sandbox with "!", and says what it means', async (t) => {
@@ -120,7 +132,7 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   return { env, dir };
 }
 
-(root ? test : test.skip)('a daemon that is not root degrades loudly: the sample still works, and the missing user switch is named in the log, info and list', async (t) => {
+only(root, 'needs root: it runs a daemon as nobody')('a daemon that is not root degrades loudly: the sample still works, and the missing user switch is named in the log, info and list', async (t) => {
   const { env } = nobodyEnv(t);
   const sent = await asNobody(env, ['send', 'sample', '42']);
   t.is(sent.code, 0, sent.stderr);
@@ -135,7 +147,7 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   t.regex(list.stdout, /\nsample +running! +\d+ /);
 });
 
-(root ? test : test.skip)('a driver that requires the sandbox refuses to load under a daemon that is not root: ENOTSUP', async (t) => {
+only(root, 'needs root: it runs a daemon as nobody')('a driver that requires the sandbox refuses to load under a daemon that is not root: ENOTSUP', async (t) => {
   const { env, dir } = nobodyEnv(t);
   const drivers = path.join(dir, 'drivers');
   makePackage(drivers, 'strict', { handler: SAMPLE_HANDLER, extra: { requireSandbox: true } });
@@ -145,4 +157,29 @@ function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: str
   const error = (JSON.parse(load.stdout) as { error: { code: string; message: string } }).error;
   t.is(error.code, 'ENOTSUP');
   t.regex(error.message, /^driver strict requires the sandbox \("requireSandbox": true\), but missing user \(the daemon runs as uid 65534, not root/);
+});
+
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, ...]. */
+function stat(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+}
+
+(has('pid-namespace') ? test : test.skip)("load, list, info and log show the handler's own pid (its launcher reports it), not the launcher's", async (t) => {
+  const { env } = cliEnv(t);
+  const load = await umd(env, ['load', 'sample']);
+  const pid = Number(/^umd: loaded sample \(handler pid (\d+)\)\n$/.exec(load.stdout)?.[1]);
+  t.true(pid > 0, load.stdout);
+  // The handler itself: PID 2 of its own namespace, running the blob, under its name alone.
+  t.regex(readFileSync(`/proc/${pid}/status`, 'utf8'), new RegExp(`\\nNSpid:\\t${pid}\\t2\\n`));
+  t.is(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), 'sample_umh\0');
+  // Above it the reaper, above that the launcher, which leads the process group umd signals.
+  const [, reaper = '', group = ''] = stat(pid);
+  const [, launcher = ''] = stat(Number(reaper));
+  t.is(group, launcher);
+  t.not(Number(launcher), pid);
+  const list = JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<{ name: string; pid: number | null }>;
+  t.is(list.find((e) => e.name === 'sample')?.pid, pid);
+  t.regex((await umd(env, ['info', 'sample'])).stdout, new RegExp(`\\nstate: +running \\(pid ${pid}\\)\\n`));
+  t.regex((await umd(env, ['log', '--driver', 'sample'])).stdout, new RegExp(`Z sample: Loaded sample_umh pid ${pid}\\n`));
+  t.is((JSON.parse((await umd(env, ['load', 'sample', '--json'])).stdout) as { pid: number }).pid, pid);
 });

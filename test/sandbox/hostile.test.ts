@@ -5,6 +5,7 @@ import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
 import { FIXTURES, SAMPLE_HANDLER } from '../helpers/runtime.js';
 import { has, logged, root } from './support.js';
+import { only } from '../helpers/skip.js';
 
 // Each fixture answers post_start, then on the next request tries one thing
 // a taken-over parser would try (test/fixtures/handlers/hostile.h). The
@@ -21,10 +22,10 @@ const hostile = test.macro<[fixture: string, outcome: Outcome, manifest?: Record
   const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
   if ('signal' in outcome) {
-    await logged(t, logs, 'umd', `sample_umh pid ${pid} was killed by ${outcome.signal}`);
+    await logged(t, logs, 'umd', `${fixture} pid ${pid} was killed by ${outcome.signal}`);
   } else {
-    await logged(t, logs, 'sample_umh', `${outcome.what}: failed: ${outcome.errno}`);
-    await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+    await logged(t, logs, fixture, `${outcome.what}: failed: ${outcome.errno}`);
+    await logged(t, logs, 'umd', `${fixture} pid ${pid} exited with status 3`);
   }
   t.is(manager.state, 'stopped');
   await unharmed(t);
@@ -38,11 +39,15 @@ async function unharmed(t: ExecutionContext): Promise<void> {
 
 const seccomp = has('seccomp') ? test : test.skip;
 
-test('opening /etc/passwd for writing fails with EACCES', hostile, 'sandbox_write_passwd', { what: 'open /etc/passwd for writing', errno: 'EACCES' });
+if (has('private-root')) {
+  test('opening /etc/passwd for writing fails with ENOENT: the private root has no /etc/passwd', hostile, 'sandbox_write_passwd', { what: 'open /etc/passwd for writing', errno: 'ENOENT' });
+} else {
+  test('opening /etc/passwd for writing fails with EACCES', hostile, 'sandbox_write_passwd', { what: 'open /etc/passwd for writing', errno: 'EACCES' });
+}
 
 seccomp('opening a TCP socket kills the handler: SIGSYS', hostile, 'sandbox_tcp', { signal: 'SIGSYS' });
 
-(has('network-namespace') ? test : test.skip)(
+only(has('network-namespace'), 'no network namespace here')(
   'with socket and connect allowed, 127.0.0.1 is still unreachable: the handler has an empty network namespace',
   async (t) => {
     const server = net.createServer((socket) => {
@@ -62,7 +67,7 @@ seccomp('executing another program kills the handler: SIGSYS (execveat is allowe
 
 seccomp('killing the daemon kills the handler: SIGSYS', hostile, 'sandbox_kill', { signal: 'SIGSYS' });
 
-(has('pid-namespace') ? test : test.skip)(
+only(has('pid-namespace'), 'no PID namespace here')(
   'with kill allowed, the daemon is still out of reach: ESRCH, it is not in the handler\'s PID namespace',
   hostile,
   'sandbox_kill',
@@ -95,8 +100,8 @@ test('allocating without bound stops at the address-space limit (256 MiB): ENOME
   const { manager, logs } = await makeManager(t, 'hostile', { handler: path.join(FIXTURES, 'sandbox_alloc') });
   const { pid } = await manager.load();
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
-  await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
-  const line = logs.find((e) => e.source === 'sample_umh' && e.message.startsWith('allocate without bound'))?.message ?? '';
+  await logged(t, logs, 'umd', `sandbox_alloc pid ${pid} exited with status 3`);
+  const line = logs.find((e) => e.source === 'sandbox_alloc' && e.message.startsWith('allocate without bound'))?.message ?? '';
   const mib = Number(/^allocate without bound \((\d+) MiB\): failed: ENOMEM$/.exec(line)?.[1]);
   t.true(mib > 64 && mib < 256, line);
   await unharmed(t);

@@ -2,9 +2,10 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { launcherPath } from '../../src/core/launch.js';
-import { MECHANISMS } from '../../src/core/sandbox-probe.js';
+import { MECHANISMS } from '../../src/sandbox/probe.js';
 import { SAMPLE_HANDLER } from '../helpers/runtime.js';
 import { probe, root } from './support.js';
+import { only } from '../helpers/skip.js';
 
 // umd-exec on its own: what it reports, and that it never runs a handler
 // with less than it was asked for.
@@ -27,13 +28,13 @@ test('--probe answers for every mechanism, names the architecture and lists the 
   }
 });
 
-(probe.failures.mnt === null ? test : test.skip)('a sandbox option that cannot be applied fails the start (126) instead of being skipped', (t) => {
+only(probe.failures.mnt === null, 'no mount namespace here')('a sandbox option that cannot be applied fails the start (126) instead of being skipped', (t) => {
   const run = launch([...(root ? [] : ['--userns']), '--unshare', 'mnt', '--kmsg', path.join('/nonexistent', 'kmsg')]);
   t.is(run.status, 126);
   t.is(run.stderr, "umd-exec: sandbox: bind the driver's log FIFO over /dev/kmsg: No such file or directory (ENOENT)\n");
 });
 
-(probe.failures.seccomp === null ? test : test.skip)('an unknown system call name fails the start (126), naming it', (t) => {
+only(probe.failures.seccomp === null, 'no seccomp here')('an unknown system call name fails the start (126), naming it', (t) => {
   const run = launch([...(root ? [] : ['--userns']), '--seccomp', 'read,no_such_call']);
   t.is(run.status, 126);
   t.regex(run.stderr, /^umd-exec: unknown system call name 'no_such_call' \(architecture \w+\)\numd-exec: sandbox: install the seccomp filter: Invalid argument \(EINVAL\)\n$/);
@@ -46,7 +47,7 @@ test('bad options are a usage error (2), never a launch', (t) => {
   t.is(launch(['--frobnicate']).status, 2);
 });
 
-(probe.failures.seccomp === null ? test : test.skip)('the sample handler runs under the filter alone and answers', (t) => {
+only(probe.failures.seccomp === null, 'no seccomp here')('the sample handler runs under the filter alone and answers', (t) => {
   const run = spawnSync(launcherPath(), ['--no-pidns', '--seccomp', '-', '--', SAMPLE_HANDLER], { input: Buffer.alloc(4), env: {} });
   t.is(run.status, 0);
   t.is(run.stdout.length, 131072);

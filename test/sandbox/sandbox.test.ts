@@ -7,6 +7,7 @@ import { parseManifest } from '../../src/core/package.js';
 import { makeManager } from '../helpers/manager.js';
 import { eventually, FIXTURES, processesUnder, SAMPLE_HANDLER, strayProcesses } from '../helpers/runtime.js';
 import { defaultPlan, has, logged, root, statusLines } from './support.js';
+import { only } from '../helpers/skip.js';
 
 const STATUS = path.join(FIXTURES, 'sandbox_status');
 const NONE = '0000000000000000';
@@ -15,7 +16,7 @@ const NONE = '0000000000000000';
 async function inside(t: Parameters<typeof makeManager>[0], manifest: Record<string, unknown> = {}, options: Parameters<typeof makeManager>[3] = {}) {
   const fixture = await makeManager(t, 'status', { handler: STATUS, extra: manifest }, options);
   const { pid } = await fixture.manager.load();
-  await logged(t, fixture.logs, 'sample_umh', 'Started sandbox_status');
+  await logged(t, fixture.logs, 'sandbox_status', 'Started sandbox_status');
   return { ...fixture, pid, lines: statusLines(fixture.logs) };
 }
 
@@ -33,7 +34,7 @@ test('a handler has no capabilities and no_new_privs, runs under seccomp, and as
   t.true(lines.includes(`Seccomp:\t${has('seccomp') ? 2 : 0}`));
 });
 
-(root ? test : test.skip)('driver.json "user" and "group" pick the uid and gid, by number too', async (t) => {
+only(root, 'needs root')('driver.json "user" and "group" pick the uid and gid, by number too', async (t) => {
   const { lines } = await inside(t, { user: 4242, group: 4343 });
   t.true(lines.includes('Uid:\t4242\t4242\t4242\t4242'), lines.join('\n'));
   t.true(lines.includes('Gid:\t4343\t4343\t4343\t4343'));
@@ -68,16 +69,16 @@ test("a handler's environment is exactly driver.json's env, nothing of the daemo
   t.deepEqual(bare.lines.filter((l) => l.startsWith('env ')), []);
 });
 
-(has('private-kmsg') ? test : test.skip)("a handler's /dev/kmsg is the driver's own FIFO: its lines land in the log, by level, not in the kernel's", async (t) => {
+only(has('private-kmsg'), 'no private /dev/kmsg here (it needs a mount namespace)')("a handler's /dev/kmsg is the driver's own FIFO: its lines land in the log, by level, not in the kernel's", async (t) => {
   const { lines, logs } = await inside(t);
   t.true(lines.includes('kmsg fifo'));
-  await logged(t, logs, 'sample_umh', 'sandbox_status: hello from /dev/kmsg');
+  await logged(t, logs, 'sandbox_status', 'sandbox_status: hello from /dev/kmsg');
   t.is(logs.find((e) => e.message === 'sandbox_status: hello from /dev/kmsg')?.level, 'warn');
 });
 
 test('"sandbox": false runs the handler with the daemon\'s privileges and says so at every load', async (t) => {
   const { manager, logs, lines } = await inside(t, { sandbox: false });
-  const warning = `driver status: handler sample_umh runs WITHOUT the sandbox, turned off by driver.json ("sandbox": false): it runs as ${userInfo().username} with every privilege the daemon has`;
+  const warning = `driver status: handler sandbox_status runs WITHOUT the sandbox, turned off by driver.json ("sandbox": false): it runs as ${userInfo().username} with every privilege the daemon has`;
   t.deepEqual(logs.filter((e) => e.level === 'warn').map((e) => e.message), [warning]);
   t.true(lines.includes(`Seccomp:\t0`));
   t.is(manager.sandbox?.status, 'off');
@@ -90,7 +91,7 @@ test('the manager option launch.sandbox false (for benchmarks) turns it off, wit
   const { manager, logs, lines } = await inside(t, {}, { launch: { sandbox: false } });
   t.is(manager.sandbox?.status, 'off');
   t.true(lines.includes(`Seccomp:\t0`));
-  const warning = `driver status: handler sample_umh runs WITHOUT the sandbox, turned off by the manager's launch options (sandbox: false): it runs as ${userInfo().username} with every privilege the daemon has`;
+  const warning = `driver status: handler sandbox_status runs WITHOUT the sandbox, turned off by the manager's launch options (sandbox: false): it runs as ${userInfo().username} with every privilege the daemon has`;
   t.deepEqual(logs.filter((e) => e.level === 'warn').map((e) => e.message), [warning]);
 });
 
@@ -116,21 +117,21 @@ test('"requireSandbox": true refuses to load where a protection is missing: ENOT
   t.is((await t.throwsAsync(off.manager.load(), { instanceOf: UmdError }))?.code, 'ENOTSUP');
 });
 
-(defaultPlan.status === 'on' ? test : test.skip)('"requireSandbox": true loads where the whole sandbox is there', async (t) => {
+only(defaultPlan.status === 'on', 'the whole sandbox is not available here')('"requireSandbox": true loads where the whole sandbox is there', async (t) => {
   const { manager } = await makeManager(t, 'strict', { handler: SAMPLE_HANDLER, extra: { requireSandbox: true } });
   await manager.load();
   t.is(manager.sandbox?.status, 'on');
   t.deepEqual((await manager.send('9')).result, { bytes: 1, offset: 9 });
 });
 
-(root ? test : test.skip)('a user or group that does not exist is EINVAL at load, naming it', async (t) => {
+only(root, 'needs root')('a user or group that does not exist is EINVAL at load, naming it', async (t) => {
   const { manager } = await makeManager(t, 'ghost', { handler: SAMPLE_HANDLER, extra: { user: 'no-such-user-umd' } });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'EINVAL');
   t.is(error?.message, 'driver ghost: no user named no-such-user-umd in /etc/passwd to run the handler as');
 });
 
-(has('seccomp') ? test : test.skip)('"syscalls" naming a system call this machine does not have is EINVAL at load', async (t) => {
+only(has('seccomp'), 'no seccomp here')('"syscalls" naming a system call this machine does not have is EINVAL at load', async (t) => {
   const { manager } = await makeManager(t, 'typo', { handler: SAMPLE_HANDLER, extra: { syscalls: ['socket', 'sokcet'] } });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'EINVAL');
@@ -152,7 +153,7 @@ test(manifestError, { sandbox: false, requireSandbox: true }, 'expected "require
 test(manifestError, { user: 'root' }, 'expected "user" to be a user or group name or a positive id, not root, got "root"');
 test(manifestError, { group: 0 }, 'expected "group" to be a user or group name or a positive id, not root, got 0');
 test(manifestError, { syscalls: 'socket' }, 'expected "syscalls" to be an array of system call names such as "socket", got "socket"');
-test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, got "memory"');
+test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, processes, memoryBytes, got "memory"');
 test(manifestError, { limits: { openFiles: -1 } }, 'expected "limits.openFiles" to be a non-negative integer, or null for no limit, got -1');
 
 test('the private copy is read-only (0555) in a 0700 directory, and a copy changed after load never runs: EBADMSG', async (t) => {

@@ -1,8 +1,9 @@
 import type { ExecutionContext } from 'ava';
 import { launcherPath } from '../../src/core/launch.js';
 import type { LogEntry } from '../../src/core/log.js';
-import { probeSandbox } from '../../src/core/sandbox-probe.js';
-import { planSandbox, type Protection } from '../../src/core/sandbox.js';
+import { cgroupSupport } from '../../src/sandbox/cgroup.js';
+import { probeSandbox } from '../../src/sandbox/probe.js';
+import { planSandbox, type Protection } from '../../src/sandbox/plan.js';
 import { eventually } from '../helpers/runtime.js';
 
 /** What this system grants handlers, asked the way the daemon asks. */
@@ -14,6 +15,7 @@ export const defaultPlan = planSandbox({
   manifest: { name: 'any', handler: 'any', sha256: '0'.repeat(64), manager: 'sample' },
   launch: {},
   probe,
+  cgroups: cgroupSupport(probe.uid),
 });
 
 /** Does the default sandbox have `protection` on this system? */
@@ -25,11 +27,12 @@ export const root = probe.uid === 0;
 
 /** Waits for the log line `message` from `source` (stderr lines arrive on their own pipe). */
 export async function logged(t: ExecutionContext, logs: LogEntry[], source: string, message: string): Promise<void> {
-  const found = await eventually(() => logs.some((e) => e.source === source && e.message === message));
+  // A bound for a loaded machine, not a timing assertion: the line comes or the test fails.
+  const found = await eventually(() => logs.some((e) => e.source === source && e.message === message), 10_000);
   t.true(found, `no log line ${JSON.stringify(message)} from ${source}; got:\n${logs.map((e) => `${e.source}: ${e.message}`).join('\n')}`);
 }
 
 /** The `status: ...` lines a sandbox_status handler reported about itself, without the prefix. */
 export function statusLines(logs: LogEntry[]): string[] {
-  return logs.filter((e) => e.source === 'sample_umh' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
+  return logs.filter((e) => e.source === 'sandbox_status' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
 }

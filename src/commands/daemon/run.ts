@@ -1,12 +1,15 @@
 import { Flags } from '@oclif/core';
-import { UmdCommand } from '../../cli/base.js';
+import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
 import { runDaemon, type DaemonRunResult } from '../../cli/daemon-main.js';
 import { runtimeDir } from '../../core/paths.js';
 
 export default class DaemonRun extends UmdCommand {
   static override summary = 'Run the daemon in the foreground (for a service manager).';
-  static override description =
-    'Serves the control socket of the runtime dir until SIGTERM, SIGINT or `umd daemon stop`; then kills every handler and removes the socket. Exits 1 with EEXIST when another daemon already serves the directory.';
+  static override description = [
+    'Serves the control socket of the runtime dir until SIGTERM, SIGINT or `umd daemon stop`; then kills every handler and removes the socket. Every log event is written to umd.log and echoed, one line each: information on stdout, warnings and errors on stderr. Under systemd (JOURNAL_STREAM set) the lines carry a syslog priority prefix (<6>, <4>, <3>) and no time, which the journal adds. With socket activation (LISTEN_FDS=1 and LISTEN_PID, as systemd sets them) the daemon serves the listening socket passed as fd 3 instead of binding one. See examples/systemd/.',
+    'Exit status: 0 after a stop; 1 when another daemon already serves the directory (EEXIST) or it cannot start; 70 after an internal error.',
+    '--json: {"pid", "reason"} when it ends.',
+  ].join('\n\n');
   static override examples = ['<%= config.bin %> daemon run', 'UMD_RUNTIME_DIR=/run/umd <%= config.bin %> daemon run'];
   static override flags = {
     'if-absent': Flags.boolean({ summary: 'Exit 0, quietly, when another daemon already serves the directory.', hidden: true }),
@@ -14,9 +17,11 @@ export default class DaemonRun extends UmdCommand {
 
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
-    return runDaemon(flags['runtime-dir'] ?? runtimeDir(), {
+    const echo = !flags['if-absent'] && !this.jsonEnabled() && !flags.quiet;
+    return runDaemon(runtimeDirOption(flags).runtimeDir ?? runtimeDir(), {
       ifAbsent: flags['if-absent'],
-      onReady: (daemon) => this.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`),
+      echo,
+      ...(echo ? {} : { onReady: (daemon) => this.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
     });
   }
 }

@@ -1,10 +1,12 @@
 import { userInfo } from 'node:os';
-import { UmdError } from './errors.js';
-import type { LaunchOptions } from './launch.js';
-import type { DriverManifest } from './package.js';
-import { DEFAULT_LIMITS, type SandboxLimits } from './sandbox-manifest.js';
-import { grants, type Mechanism, type SandboxProbe } from './sandbox-probe.js';
-import { ownAccounts, resolveAccounts, type Account } from './sandbox-users.js';
+import { UmdError } from '../core/errors.js';
+import type { LaunchOptions } from '../core/launch.js';
+import type { DriverManifest } from '../core/package.js';
+import type { CgroupSupport } from './cgroup.js';
+import { DEFAULT_LIMITS, type SandboxLimits } from './manifest.js';
+import { grants, type Mechanism, type SandboxProbe } from './probe.js';
+import { rootPaths, type RootPath } from './tree.js';
+import { ownAccounts, resolveAccounts, type Account } from './users.js';
 
 /** The protections that can be missing, by the names warnings, `umd info` and ENOTSUP use. */
 export const PROTECTIONS = [
@@ -15,11 +17,21 @@ export const PROTECTIONS = [
   'mount-namespace',
   'private-proc',
   'private-kmsg',
+  'private-root',
+  'memory-limit',
   'seccomp',
 ] as const;
 export type Protection = (typeof PROTECTIONS)[number];
 
 export type Namespace = 'pid' | 'network' | 'ipc' | 'mount';
+
+/**
+ * How `limits.processes` is enforced: a cgroup's pids.max; RLIMIT_NPROC in
+ * the handler's own user namespace (it counts that handler's processes
+ * only); RLIMIT_NPROC on the handler's uid (it counts every process of that
+ * uid on the host); or not at all.
+ */
+export type ProcessLimit = 'cgroup' | 'rlimit-userns' | 'rlimit-uid' | 'none';
 
 /**
  * The sandbox one driver's handlers get on this system: what driver.json
@@ -44,8 +56,15 @@ export interface SandboxPlan {
   privateKmsg: boolean;
   /** Capabilities emptied, supplementary groups dropped (when switching user), no_new_privs set. */
   noPrivileges: boolean;
+  /** The handler's root is a private read-only tree (pivot_root) holding only `rootPaths` of the host. */
+  privateRoot: boolean;
+  rootPaths: RootPath[];
+  /** Bytes of its private scratch /tmp, or null for none. */
+  scratchBytes: number | null;
   /** The limits set; null ones are left as the daemon has them. */
   limits: SandboxLimits | null;
+  /** How the limits on all of the handler's processes together are enforced here. */
+  enforcement: { processes: ProcessLimit; memory: 'cgroup' | 'none' };
   /** The system call allow-list, or null without seccomp. */
   seccomp: { allowed: string[]; extra: string[] } | null;
   missing: Array<{ protection: Protection; reason: string }>;
@@ -56,7 +75,13 @@ export interface PlanInput {
   manifest: DriverManifest;
   launch: LaunchOptions;
   probe: SandboxProbe;
+  /** What the host delegates (cgroup.ts); without it, rlimits only. */
+  cgroups?: CgroupSupport;
+  /** Does the blob need the dynamic loader (elf.ts)? Default true. */
+  loader?: boolean;
 }
+
+const NO_CGROUPS: CgroupSupport = { pids: null, memory: null, reason: 'not probed' };
 
 const NAMESPACES: Array<[Namespace, Protection, Mechanism]> = [
   ['pid', 'pid-namespace', 'pid'],
@@ -120,7 +145,11 @@ export function planSandbox(input: PlanInput): SandboxPlan {
       privateProc: false,
       privateKmsg: false,
       noPrivileges: false,
+      privateRoot: false,
+      rootPaths: [],
+      scratchBytes: null,
       limits: null,
+      enforcement: { processes: 'none', memory: 'none' },
       seccomp: null,
       missing: [],
     };
@@ -148,6 +177,19 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     const why = namespaces.includes('mount') ? reason(probe, 'kmsg') : 'it needs the mount namespace';
     missing.push({ protection: 'private-kmsg', reason: `${why}; the handler sees the host's /dev/kmsg` });
   }
+  const privateRoot = namespaces.includes('mount') && grants(probe, 'root');
+  if (!privateRoot) {
+    const why = namespaces.includes('mount') ? reason(probe, 'root') : 'it needs the mount namespace';
+    missing.push({ protection: 'private-root', reason: `${why}; the handler sees the host's files as its user may` });
+  }
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...(manifest.scratchBytes ? { fileSizeBytes: manifest.scratchBytes } : {}), ...manifest.limits };
+  const cgroups = input.cgroups ?? NO_CGROUPS;
+  const memory = limits.memoryBytes === null ? 'none' : cgroups.memory !== null ? 'cgroup' : 'none';
+  if (limits.memoryBytes !== null && memory === 'none') {
+    missing.push({ protection: 'memory-limit', reason: `no cgroup (${cgroups.reason ?? 'none'}); each process is held to the address-space limit only` });
+  }
+  const processes: ProcessLimit =
+    limits.processes === null ? 'none' : cgroups.pids !== null ? 'cgroup' : !root && namespaces.length > 0 ? 'rlimit-userns' : 'rlimit-uid';
   const seccomp = grants(probe, 'seccomp') && probe.arch !== null;
   if (!seccomp) {
     missing.push({ protection: 'seccomp', reason: probe.arch === null ? 'umd-exec has no filter for this architecture' : reason(probe, 'seccomp') });
@@ -163,28 +205,13 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     privateProc,
     privateKmsg,
     noPrivileges: true,
-    limits: { ...DEFAULT_LIMITS, ...manifest.limits },
+    privateRoot,
+    rootPaths: privateRoot ? rootPaths(input.driver, input.loader ?? true, manifest.readOnlyPaths) : [],
+    scratchBytes: privateRoot ? (manifest.scratchBytes ?? null) : null,
+    limits,
+    enforcement: { processes, memory },
     seccomp: seccomp ? { allowed: [...new Set([...probe.defaultSyscalls, ...extra])], extra } : null,
     missing,
   };
 }
 
-/** ENOTSUP for a driver that requires the sandbox where it cannot be had in full. */
-export function requirementError(driver: string, plan: SandboxPlan): UmdError | null {
-  if (!plan.required || plan.status === 'on') return null;
-  const lacking = plan.status === 'off' ? `the sandbox is turned off by ${plan.disabledBy}` : `missing ${plan.missing.map((m) => `${m.protection} (${m.reason})`).join(', ')}`;
-  return new UmdError('ENOTSUP', `driver ${driver} requires the sandbox ("requireSandbox": true), but ${lacking}; refusing to load it`, {
-    suggestions: [
-      'Run the umd daemon as root, or allow user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)',
-      'See `umd info <driver>` for what this system lacks',
-    ],
-  });
-}
-
-/** The log line for each thing the handler runs without. */
-export function sandboxWarnings(driver: string, handlerName: string, plan: SandboxPlan): string[] {
-  if (plan.status === 'off') {
-    return [`driver ${driver}: handler ${handlerName} runs WITHOUT the sandbox, turned off by ${plan.disabledBy}: it runs as ${plan.user.name} with every privilege the daemon has`];
-  }
-  return plan.missing.map((m) => `driver ${driver}: handler ${handlerName} runs without ${m.protection}: ${m.reason}`);
-}

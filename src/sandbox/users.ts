@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UmdError } from './errors.js';
+import { UmdError } from '../core/errors.js';
 
 export interface Account {
   name: string;

@@ -1,7 +1,8 @@
-import { UmdError } from './errors.js';
+import path from 'node:path';
+import { UmdError } from '../core/errors.js';
 
 /** Resource limits a handler gets, as driver.json's "limits" names them. */
-export const LIMIT_NAMES = ['addressSpaceBytes', 'openFiles', 'cpuSeconds', 'fileSizeBytes', 'coreBytes'] as const;
+export const LIMIT_NAMES = ['addressSpaceBytes', 'openFiles', 'cpuSeconds', 'fileSizeBytes', 'coreBytes', 'processes', 'memoryBytes'] as const;
 export type LimitName = (typeof LIMIT_NAMES)[number];
 /** A limit's value; null leaves the daemon's own. */
 export type SandboxLimits = Record<LimitName, number | null>;
@@ -10,6 +11,9 @@ export type SandboxLimits = Record<LimitName, number | null>;
  * Enough for a C parser with a 128 KiB reply; a handler that wants more says
  * so in driver.json. CPU time adds up over a handler's whole life: one that
  * reaches it is killed (SIGXCPU) and the next request starts a fresh one.
+ * `processes` counts the handler and everything it forks, threads included;
+ * `memoryBytes` is all of their memory together (a cgroup's, where the host
+ * delegates one: see cgroup.ts).
  */
 export const DEFAULT_LIMITS: SandboxLimits = {
   addressSpaceBytes: 256 * 1024 * 1024,
@@ -17,6 +21,8 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   cpuSeconds: 60,
   fileSizeBytes: 0,
   coreBytes: 0,
+  processes: 32,
+  memoryBytes: 256 * 1024 * 1024,
 };
 
 /** driver.json's sandbox fields (drivers/README.md, "Sandbox"). */
@@ -33,7 +39,15 @@ export interface SandboxManifestFields {
   syscalls?: string[];
   /** Overrides of DEFAULT_LIMITS. */
   limits?: Partial<SandboxLimits>;
+  /** Host files and directories the handler may read (an interpreter's), bound read-only into its private root. */
+  readOnlyPaths?: string[];
+  /** Bytes of a private scratch tmpfs at /tmp (none by default). */
+  scratchBytes?: number;
 }
+
+const MAX_SCRATCH = 1024 * 1024 * 1024;
+/** Absolute, normalized, not "/" and not where the private root puts its own (/dev, /proc, /tmp). */
+const OWN_TREES = ['/dev', '/proc', '/tmp'];
 
 const ACCOUNT = /^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/;
 const SYSCALL = /^[a-z0-9_]{1,64}$/;
@@ -61,6 +75,23 @@ function checkLimits(file: string, value: unknown): void {
   }
 }
 
+function checkPaths(file: string, value: unknown): void {
+  if (value === undefined) return;
+  const expected = 'an array of absolute host paths (not /, /dev, /proc, /tmp or below them)';
+  if (!Array.isArray(value) || value.length > 32) throw invalid(file, 'readOnlyPaths', expected, value);
+  for (const entry of value as unknown[]) {
+    const ok =
+      typeof entry === 'string' &&
+      entry.startsWith('/') &&
+      entry.length > 1 &&
+      entry.length < 1024 &&
+      path.posix.normalize(entry) === entry &&
+      !entry.endsWith('/') &&
+      !OWN_TREES.some((tree) => entry === tree || entry.startsWith(`${tree}/`));
+    if (!ok) throw invalid(file, 'readOnlyPaths', expected, entry);
+  }
+}
+
 /** Checks the sandbox fields of one parsed driver.json; every error names the file and the field. */
 export function checkSandboxFields(m: Record<string, unknown>, file: string): void {
   for (const field of ['sandbox', 'requireSandbox'] as const) {
@@ -76,4 +107,9 @@ export function checkSandboxFields(m: Record<string, unknown>, file: string): vo
     }
   }
   checkLimits(file, m.limits);
+  checkPaths(file, m.readOnlyPaths);
+  const scratch = m.scratchBytes;
+  if (scratch !== undefined && !(Number.isSafeInteger(scratch) && (scratch as number) > 0 && (scratch as number) <= MAX_SCRATCH)) {
+    throw invalid(file, 'scratchBytes', `a positive number of bytes up to ${MAX_SCRATCH}`, scratch);
+  }
 }

@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { constants, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { UmdError } from './errors.js';
-import { LineSplitter } from './lines.js';
-import type { LogLevel } from './log.js';
+import { UmdError } from '../core/errors.js';
+import { LineSplitter } from '../core/lines.js';
+import type { LogLevel } from '../core/log.js';
 
 /** A /dev/kmsg record's `<N>` prefix: syslog priority (and facility) of the line. */
 const PRIORITY = /^<(\d{1,3})>/;

@@ -1,0 +1,118 @@
+import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UmdError } from '../core/errors.js';
+
+/**
+ * Where umd may make a cgroup per driver, per controller: `<hierarchy>/umd`
+ * of the cgroup v1 `pids` and `memory` hierarchies, when the daemon is root
+ * and they are mounted writable. Cgroup v1 is never delegated to ordinary
+ * users, and a cgroup v2-only host is not handled yet: both fall back to
+ * rlimits (see plan.ts), and `reason` says why.
+ */
+export interface CgroupSupport {
+  pids: string | null;
+  memory: string | null;
+  /** Why a controller is missing, in words for `umd info` and the load warning. */
+  reason: string | null;
+}
+
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** umd's own parent group in one v1 hierarchy, made if absent; a string is why it cannot be had. */
+function parentGroup(root: string, controller: string): { dir: string } | { why: string } {
+  const hierarchy = path.join(root, controller);
+  if (!existsSync(path.join(hierarchy, 'cgroup.procs'))) return { why: `no cgroup v1 ${controller} hierarchy at ${hierarchy}` };
+  const dir = path.join(hierarchy, 'umd');
+  try {
+    mkdirSync(dir, { mode: 0o755 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') return { why: `cannot create ${dir} (${code})` };
+  }
+  return { dir };
+}
+
+const detected = new Map<string, CgroupSupport>();
+
+/** What this host delegates to a daemon running as `uid`; asked once per process. */
+export function cgroupSupport(uid: number, root = CGROUP_ROOT): CgroupSupport {
+  const key = `${uid}:${root}`;
+  let support = detected.get(key);
+  if (!support) {
+    if (uid !== 0) {
+      support = { pids: null, memory: null, reason: `the daemon runs as uid ${uid}, not root, and cgroup v1 is not delegated to users` };
+    } else if (existsSync(path.join(root, 'cgroup.controllers'))) {
+      support = { pids: null, memory: null, reason: `${root} is cgroup v2, which umd does not manage yet` };
+    } else {
+      const pids = parentGroup(root, 'pids');
+      const memory = parentGroup(root, 'memory');
+      const whys = ['why' in pids ? pids.why : '', 'why' in memory ? memory.why : ''].filter(Boolean);
+      support = { pids: 'dir' in pids ? pids.dir : null, memory: 'dir' in memory ? memory.dir : null, reason: whys.length > 0 ? whys.join('; ') : null };
+    }
+    detected.set(key, support);
+  }
+  return support;
+}
+
+let made = 0;
+
+/**
+ * The cgroups of one load of a driver: `pids.max` and the memory limit set
+ * on groups of its own, which the launcher joins before it forks anything
+ * (umd-exec --cgroup), so every process of the handler counts.
+ */
+export class HandlerCgroups {
+  /** The cgroup.procs files the launcher joins. */
+  readonly procsFiles: string[];
+  readonly #dirs: string[];
+
+  private constructor(dirs: string[]) {
+    this.#dirs = dirs;
+    this.procsFiles = dirs.map((dir) => path.join(dir, 'cgroup.procs'));
+  }
+
+  /** `pidsMax` and `memoryBytes`: null leaves that controller out. */
+  static create(support: CgroupSupport, driver: string, pidsMax: number | null, memoryBytes: number | null): HandlerCgroups {
+    const name = `${driver}.${process.pid}.${++made}`;
+    const dirs: string[] = [];
+    const settings: Array<[string | null, number | null, string[]]> = [
+      [support.pids, pidsMax, ['pids.max']],
+      [support.memory, memoryBytes, ['memory.limit_in_bytes', 'memory.memsw.limit_in_bytes']],
+    ];
+    try {
+      for (const [parent, value, files] of settings) {
+        if (parent === null || value === null) continue;
+        const dir = path.join(parent, name);
+        mkdirSync(dir, { mode: 0o755 });
+        dirs.push(dir);
+        // memsw (memory plus swap) exists only with swap accounting; it must not be below the memory limit.
+        for (const file of files) if (file === files[0] || existsSync(path.join(dir, file))) writeFileSync(path.join(dir, file), String(value));
+      }
+    } catch (error) {
+      new HandlerCgroups(dirs).removeNow();
+      throw new UmdError('EIO', `driver ${driver}: cannot set up the handler's cgroup ${name}: ${(error as Error).message}`, {
+        cause: error,
+        suggestions: ['Check that the daemon may write under /sys/fs/cgroup/pids/umd and /sys/fs/cgroup/memory/umd'],
+      });
+    }
+    return new HandlerCgroups(dirs);
+  }
+
+  /** Removes the groups that are empty now; returns those that are not. */
+  removeNow(): string[] {
+    return this.#dirs.filter((dir) => {
+      try {
+        rmdirSync(dir);
+        return false;
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+      }
+    });
+  }
+
+  /** At unload, once the handler is reaped: removes the groups, waiting a little for the last exits to be accounted. */
+  async remove(): Promise<void> {
+    for (let attempt = 0; attempt < 40 && this.removeNow().length > 0; attempt++) await sleep(25);
+  }
+}

@@ -1,0 +1,60 @@
+import { lstatSync, realpathSync } from 'node:fs';
+import { UmdError } from '../core/errors.js';
+
+/** One host path in the handler's private root: bound read-only, or (a link like /lib -> usr/lib) copied as a link. */
+export interface RootPath {
+  path: string;
+  link: boolean;
+}
+
+/**
+ * What the dynamic loader and the C library read: /usr, the /lib* trees
+ * (links on a merged-/usr system), the loader's cache; /bin and /sbin only
+ * as the links into /usr that merged systems have (for an interpreter's PATH).
+ */
+const LOADER_PATHS = ['/usr', '/lib', '/lib64', '/lib32', '/libx32', '/etc/ld.so.cache'];
+const LINK_ONLY = ['/bin', '/sbin'];
+
+function kind(file: string): 'link' | 'other' | null {
+  try {
+    return lstatSync(file).isSymbolicLink() ? 'link' : 'other';
+  } catch {
+    return null;
+  }
+}
+
+function covered(file: string, by: RootPath[]): boolean {
+  return by.some((entry) => !entry.link && (file === entry.path || file.startsWith(`${entry.path}/`)));
+}
+
+/**
+ * The host paths of a handler's root: the loader's (when `loader`), then
+ * driver.json's "readOnlyPaths", each resolved to where it really is (ENOENT
+ * when it is not there) and left out when a bind above already holds it.
+ */
+export function rootPaths(driver: string, loader: boolean, extra: string[] = []): RootPath[] {
+  const paths: RootPath[] = [];
+  if (loader) {
+    for (const file of LOADER_PATHS) {
+      const found = kind(file);
+      if (found !== null) paths.push({ path: file, link: found === 'link' });
+    }
+    for (const file of LINK_ONLY) if (kind(file) === 'link') paths.push({ path: file, link: true });
+  }
+  for (const asked of extra) {
+    let real: string;
+    try {
+      real = realpathSync(asked);
+    } catch (error) {
+      throw new UmdError('ENOENT', `driver ${driver}: driver.json "readOnlyPaths" names ${asked}, which is not there (${(error as NodeJS.ErrnoException).code})`, {
+        cause: error,
+        suggestions: ['Install what the handler needs there, or remove the path from "readOnlyPaths"'],
+      });
+    }
+    if (real === '/' || ['/dev', '/proc', '/tmp'].some((tree) => real === tree || real.startsWith(`${tree}/`))) {
+      throw new UmdError('EINVAL', `driver ${driver}: driver.json "readOnlyPaths" names ${asked}, which is ${real}: the private root makes / , /dev, /proc and /tmp itself`);
+    }
+    if (!covered(real, paths) && !paths.some((p) => p.path === real)) paths.push({ path: real, link: false });
+  }
+  return paths;
+}

@@ -1,0 +1,51 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BIN, ROOT, tempDir } from '../helpers/runtime.js';
+
+// Issue 12, point 11: help, version and "did you mean" answer the same from bin/run.js and the single executable.
+
+const BINARY = path.join(ROOT, 'dist/umd');
+
+async function run(command: string[], args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [file = '', ...pre] = command;
+  const child = spawn(file, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+const CASES: Array<{ args: string[]; code: number; out: RegExp; err: RegExp }> = [
+  { args: ['-v'], code: 0, out: /^umd\/\d+\.\d+\.\d+ linux-\w+ node-v[\d.]+\n$/, err: /^$/ },
+  { args: ['--version'], code: 0, out: /^umd\/\d+\.\d+\.\d+ linux-\w+ node-v[\d.]+\n$/, err: /^$/ },
+  { args: ['version'], code: 0, out: /^umd\/\d+\.\d+\.\d+ linux-\w+ node-v[\d.]+\n$/, err: /^$/ },
+  { args: ['help'], code: 0, out: /^User-mode driver manager.*\n[^]*\nCOMMANDS\n[^]*\n {2}send +Send one request/, err: /^$/ },
+  { args: ['-h'], code: 0, out: /^User-mode driver manager.*\n[^]*\nCOMMANDS\n/, err: /^$/ },
+  { args: ['help', 'send'], code: 0, out: /^Send one request to a driver's handler and check the reply\.\n\nUSAGE\n {2}\$ umd send DRIVER/, err: /^$/ },
+  { args: ['list', '-h'], code: 0, out: /^List every known driver[^]*\nEXAMPLES\n {2}\$ umd list\n/, err: /^$/ },
+  { args: ['lsit'], code: 2, out: /^$/, err: /^umd: unknown command `umd lsit`\numd: hint: did you mean `umd list`\?\numd: hint: see `umd help` for every command\n$/ },
+  {
+    args: ['daemon', 'bogus'],
+    code: 2,
+    out: /^$/,
+    err: /^umd: unknown command `umd daemon bogus`\numd: hint: the daemon commands are: run, start, status, stop\numd: hint: see `umd help daemon` for every command\n$/,
+  },
+];
+
+for (const [name, command] of [
+  ['bin/run.js', [process.execPath, BIN]],
+  ['dist/umd', [BINARY]],
+] as const) {
+  test(`${name}: -v, --version, version, help, help send, -h, list -h, lsit and daemon bogus`, async (t) => {
+    const env = { UMD_RUNTIME_DIR: path.join(tempDir(t), 'run'), NO_COLOR: '1' };
+    for (const c of CASES) {
+      const result = await run([...command], c.args, env);
+      t.is(result.code, c.code, c.args.join(' '));
+      t.regex(result.stdout, c.out, c.args.join(' '));
+      t.regex(result.stderr, c.err, c.args.join(' '));
+    }
+  });
+}
