@@ -23,7 +23,7 @@ export function parseTime(flag: string, value: string): number {
   const day = flag === 'not-after' ? 'T23:59:59Z' : 'T00:00:00Z';
   const ms = unix ? Number(unix[1]) * 1000 : /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}${day}` : value) : NaN;
   if (!Number.isFinite(ms) || ms < 0) {
-    throw new UmdError('EINVAL', `verify: --${flag} expected a date such as 2024-01-31, 2024-01-31T12:00:00Z or @1706702400, got ${JSON.stringify(value)}`, {
+    throw new UmdError('EUSAGE', `verify: --${flag} expected a date such as 2024-01-31, 2024-01-31T12:00:00Z or @1706702400, got ${JSON.stringify(value)}`, {
       suggestions: [`umd verify --${flag} 2024-01-31 ...`],
     });
   }

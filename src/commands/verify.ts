@@ -5,8 +5,12 @@ import type { VerifyResult } from '../pgp/verify-types.js';
 
 export default class Verify extends UmdCommand {
   static override summary = 'Verify an OpenPGP signature, like gpgv or sqv, with the packet parser in the sandboxed pgp driver.';
-  static override description =
-    'SIGFILE is a cleartext signed message (a Debian InRelease) or a detached signature (Release.gpg), armored or binary; a detached signature needs FILE, which is hashed as a stream. The pgp handler parses the keyrings and the signature; umd checks its answer and does all the cryptography itself. One line per signature: verdict, key fingerprint, algorithm, creation time, primary user ID. Exit 0 when at least --signatures signatures are good, 1 otherwise, 2 for usage errors.';
+  static override description = [
+    'SIGFILE is a cleartext signed message (a Debian InRelease) or a detached signature (Release.gpg), armored or binary; a detached signature needs FILE, which is hashed as a stream and never sent to the handler. Keyrings are binary or armored. The pgp handler parses the keyrings and the signature in the sandbox; umd checks its answer against the bytes and does all the cryptography itself.',
+    'One line per signature: the verdict (good, BAD, no key, expired key, revoked key, not a signing key, expired signature, out of range, unsupported), the fingerprint of the key that signed, its algorithm, the creation time, the primary user ID, and why when it is not good. --not-before and --not-after take 2024-01-31, 2024-01-31T12:00:00Z or @UNIX; a date alone is its first second for --not-before and its last for --not-after; --not-after defaults to now.',
+    'Exit status: 0 at least --signatures signatures are good; 1 fewer are, or the files could not be verified (the error names the code: ENOENT, EBADMSG, ENOTSUP, EFBIG, ...); 2 usage error (EUSAGE: a bad flag value, a detached signature without FILE, a cleartext signed file with one).',
+    '--json: {"good", "needed", "ok", "signatures": [{"status", "reason", "fingerprint", "primaryFingerprint", "keyId", "algorithm", "hash", "created", "userId"}]}; an error is {"error": {"code", "message", "suggestions"}}.',
+  ].join('\n\n');
   static override examples = [
     '<%= config.bin %> verify --keyring /usr/share/keyrings/debian-archive-keyring.gpg /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease',
     '<%= config.bin %> verify --keyring keys.gpg Release.gpg Release',

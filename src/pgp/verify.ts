@@ -132,6 +132,7 @@ function result(p: Pending, certs: Cert[], req: VerifyRequest, now: number): Sig
   return out;
 }
 
+/** A signature file and a data file that do not go together: a usage error (exit status 2). */
 function usage(message: string): UmdError {
-  return new UmdError('EINVAL', `pgp: ${message}`, { suggestions: ['umd verify --keyring KEYRING SIGFILE [FILE]'] });
+  return new UmdError('EUSAGE', `pgp: ${message}`, { suggestions: ['umd verify --keyring KEYRING SIGFILE [FILE]'] });
 }

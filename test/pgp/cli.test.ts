@@ -87,7 +87,7 @@ test('--not-before and --not-after bound the signature\'s creation time', async 
   t.is(past.code, 1);
   t.regex(past.stdout, /created after --not-after 2000-01-01T00:00:00Z/);
   const bad = await umd(env, ['verify', '--not-after', 'yesterday', ...args]);
-  t.is(bad.code, 1);
+  t.is(bad.code, 2);
   t.regex(bad.stderr, /^umd: verify: --not-after expected a date such as 2024-01-31/);
 });
 
@@ -99,7 +99,8 @@ test('usage errors exit 2; missing files and non-signatures are named errors', a
   t.is(missing.code, 1);
   t.is((JSON.parse(missing.stdout) as { error: { code: string } }).error.code, 'ENOENT');
   const noData = await umd(env, ['verify', '--json', '--keyring', at('alice.gpg'), at('data.sig')]);
-  t.is((JSON.parse(noData.stdout) as { error: { code: string; message: string } }).error.code, 'EINVAL');
+  t.is(noData.code, 2);
+  t.is((JSON.parse(noData.stdout) as { error: { code: string; message: string } }).error.code, 'EUSAGE');
   const notSig = await umd(env, ['verify', '--json', '--keyring', at('alice.gpg'), at('alice.gpg'), at('data')]);
   t.is(notSig.code, 1);
   t.is((JSON.parse(notSig.stdout) as { error: { code: string } }).error.code, 'ENOTSUP');
