@@ -200,6 +200,21 @@ export class DriverManager {
     return { reply: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
   }
 
+  /**
+   * mgmt_send_recv of an already encoded request, its reply checked by
+   * `check` with the lock held: a reply that fails the check shuts the
+   * handler down, as `send`'s does. For managers that talk to their handler
+   * in several requests (pgp: armor, then packets).
+   */
+  async sendChecked<R>(request: Buffer, check: (reply: Buffer) => R, options: { timeoutMs?: number } = {}): Promise<R> {
+    if (request.length !== this.hooks.requestSize) {
+      throw new UmdError('EINVAL', `driver ${this.name}: a request of ${request.length} bytes, expected ${this.hooks.requestSize}`);
+    }
+    const outcome = await this.#mgmtSendRecv(request, options.timeoutMs, check);
+    this.#stats.requests++;
+    return outcome.result;
+  }
+
   /** mgmt_send_recv with the reply checked (by `check`) before the lock is released. */
   async #mgmtSendRecv<R>(
     request: Buffer,

@@ -98,7 +98,7 @@ test('umd list marks a driver whose handlers run without the sandbox with "!", a
   const json = JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<{ name: string; sandbox: string | null }>;
   t.deepEqual(
     json.map((e) => [e.name, e.sandbox]),
-    [['bare', 'off'], ['bpfilter', null], ['sample', defaultPlan.status]],
+    [['bare', 'off'], ['bpfilter', null], ['pgp', null], ['sample', defaultPlan.status]],
   );
   const log = await umd(env, ['log', '--driver', 'bare']);
   t.regex(log.stdout, /Z bare: warn: driver bare: handler sample_umh runs WITHOUT the sandbox, turned off by driver.json \("sandbox": false\)/);
