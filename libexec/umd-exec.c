@@ -198,10 +198,11 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		sandbox_enter_pidns(&sb, 1);
 		argv = hide_command_line(argv);
 		/*
-		 * Not dumpable: under a daemon that is not root, the handler has
-		 * our uid, and could otherwise write our memory or our descriptors
-		 * through /proc/1 (we have no filter, and capabilities in the user
-		 * namespace). The handler's exec makes it dumpable again.
+		 * Under a daemon that is not root the handler has our uid; the
+		 * kernel already refuses it our memory and descriptors through
+		 * /proc/1 because we hold capabilities (in the user namespace) it
+		 * lacks. Not dumpable makes that refusal not depend on them. The
+		 * handler's exec makes it dumpable again.
 		 */
 		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 			die("prctl");

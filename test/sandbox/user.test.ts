@@ -124,7 +124,7 @@ asUser("with clone allowed, 32 processes and no more: RLIMIT_NPROC in the handle
   t.regex(text, new RegExp(`\\nmissing: +memory-limit: no cgroup \\(the daemon runs as uid ${attack.user.uid}, not root, and cgroup v1 is not delegated to users\\); each process is held to the address-space limit only\\n`));
 });
 
-asUser("the reaper has the handler's uid but cannot be written through /proc/1/mem: EACCES (it is not dumpable)", async (t) => {
+asUser("the reaper has the handler's uid but cannot be written through /proc/1/mem: EACCES (it holds capabilities the handler lacks, and is not dumpable)", async (t) => {
   const attack = await setUp(t);
   escapeDriver(attack, 'inject', 'escape_truncate', '/proc/1/mem');
   hasLine(t, await attempt(t, attack, 'inject', 'EFAULT'), 'inject', 'truncate /proc/1/mem: failed: EACCES');
