@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { access, mkdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,9 +34,46 @@ function parentGroup(root: string, controller: string): { dir: string } | { why:
   return { dir };
 }
 
+/** Is `pid` a live process? */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the groups under `parent` that a daemon which is gone left behind
+ * (killed with SIGKILL, it could not remove them): named
+ * `<driver>.<daemon pid>.<n>`, their daemon is not alive, and they are
+ * empty (rmdir refuses a group with processes in it). Returns their names.
+ */
+export function removeStaleGroups(parent: string): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const pid = Number(/\.(\d+)\.\d+$/.exec(entry)?.[1] ?? 0);
+    if (pid <= 0 || alive(pid)) continue;
+    try {
+      rmdirSync(path.join(parent, entry));
+      removed.push(entry);
+    } catch {
+      // Not a group, or not empty yet.
+    }
+  }
+  return removed;
+}
+
 const detected = new Map<string, CgroupSupport>();
 
-/** What this host delegates to a daemon running as `uid`; asked once per process. */
+/** What this host delegates to a daemon running as `uid`; asked once per process, which also removes groups dead daemons left. */
 export function cgroupSupport(uid: number, root = CGROUP_ROOT): CgroupSupport {
   const key = `${uid}:${root}`;
   let support = detected.get(key);
@@ -48,6 +85,7 @@ export function cgroupSupport(uid: number, root = CGROUP_ROOT): CgroupSupport {
     } else {
       const pids = parentGroup(root, 'pids');
       const memory = parentGroup(root, 'memory');
+      for (const parent of [pids, memory]) if ('dir' in parent) removeStaleGroups(parent.dir);
       const whys = ['why' in pids ? pids.why : '', 'why' in memory ? memory.why : ''].filter(Boolean);
       support = { pids: 'dir' in pids ? pids.dir : null, memory: 'dir' in memory ? memory.dir : null, reason: whys.length > 0 ? whys.join('; ') : null };
     }
@@ -89,7 +127,12 @@ export class HandlerCgroups {
       for (const [parent, value, files] of settings) {
         if (parent === null || value === null) continue;
         const dir = path.join(parent, name);
-        await mkdir(dir, { mode: 0o755 });
+        await mkdir(dir, { mode: 0o755 }).catch(async (error: NodeJS.ErrnoException) => {
+          // Left by a dead daemon whose pid this one now has: empty, so removable.
+          if (error.code !== 'EEXIST') throw error;
+          await rmdir(dir);
+          await mkdir(dir, { mode: 0o755 });
+        });
         dirs.push(dir);
         // memsw (memory plus swap) exists only with swap accounting; it must not be below the memory limit.
         for (const file of files) {
