@@ -1,10 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
-import { FIXTURES, tempDir } from '../helpers/runtime.js';
+import { eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, logged } from './support.js';
 
 // The escape_* fixtures (test/fixtures/handlers/escape.h) against the daemon
@@ -169,4 +169,20 @@ rooted('a static handler gets a root with nothing of the host: no /usr, no /lib,
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
   await logged(t, logs, 'sample_umh', 'read /usr: failed: ENOENT');
   await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+});
+
+rooted('a "readOnlyPaths" entry swapped for a link after load is refused at the next start (ELOOP), never followed', async (t) => {
+  const dir = mkdtempSync('/var/tmp/umd-test-');
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  chmodSync(dir, 0o755);
+  const data = path.join(dir, 'data');
+  mkdirSync(data);
+  const { manager, logs, pid } = await attempt(t, 'escape_read', `${data}/x`, { readOnlyPaths: [data] });
+  rmSync(data, { recursive: true });
+  symlinkSync('/etc', data);
+  process.kill(pid, 'SIGKILL');
+  t.true(await eventually(() => manager.state === 'stopped'));
+  const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
+  t.is(error?.code, 'ECHILD');
+  await logged(t, logs, 'sample_umh', `umd-exec: sandbox: ${data}: Too many levels of symbolic links (ELOOP)`);
 });
