@@ -41,7 +41,7 @@
  *   --sandbox              no_new_privs, no capabilities, exec through an fd
  *   --user UID:GID         run as UID:GID with no supplementary groups (root)
  *   --userns               first a user namespace mapping our own ids (not root)
- *   --unshare net,ipc,mnt  new namespaces besides the PID one
+ *   --unshare net,ipc,mnt,uts  new namespaces besides the PID one (uts: host name "umd")
  *   --proc                 mount the PID namespace's own /proc (needs mnt)
  *   --kmsg FIFO            bind FIFO over /dev/kmsg (needs mnt)
  *   --root                 pivot into a private read-only root (needs mnt, see root.h):

@@ -42,7 +42,7 @@ test('a handler has no capabilities and no_new_privs, runs under seccomp, and as
 test("a handler's namespaces are not the daemon's, and it is PID 2 of its own (after the reaper)", async (t) => {
   const { lines } = await inside(t);
   const mine = (ns: string) => readlinkSync(`/proc/self/ns/${ns}`);
-  for (const [ns, protection] of [['pid', 'pid-namespace'], ['net', 'network-namespace'], ['ipc', 'ipc-namespace'], ['mnt', 'mount-namespace']] as const) {
+  for (const [ns, protection] of [['pid', 'pid-namespace'], ['net', 'network-namespace'], ['ipc', 'ipc-namespace'], ['mnt', 'mount-namespace'], ['uts', 'uts-namespace']] as const) {
     const theirs = lines.find((l) => l.startsWith(`ns ${ns}:`));
     if (has(protection)) t.not(theirs, `ns ${mine(ns)}`, ns);
     else t.is(theirs, `ns ${mine(ns)}`, ns);

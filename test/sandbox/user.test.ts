@@ -130,10 +130,12 @@ asUser("the reaper has the handler's uid but cannot be written through /proc/1/m
   hasLine(t, await attempt(t, attack, 'inject', 'EFAULT'), 'inject', 'truncate /proc/1/mem: failed: EACCES');
 });
 
-asUser('the same private root: /etc/passwd is not there, and /proc/1 is the reaper', async (t) => {
+asUser("the same private root: /etc/passwd is not there, /proc/1 is the reaper, the host's name is not there", async (t) => {
   const attack = await setUp(t);
   escapeDriver(attack, 'passwd', 'escape_read', '/etc/passwd');
   hasLine(t, await attempt(t, attack, 'passwd', 'EFAULT'), 'passwd', 'read /etc/passwd: failed: ENOENT');
   escapeDriver(attack, 'init', 'escape_read', '/proc/1/cmdline');
   hasLine(t, await attempt(t, attack, 'init', 'OK'), 'init', 'read /proc/1/cmdline: read "umd-exec"');
+  escapeDriver(attack, 'hostname', 'escape_read', '/proc/sys/kernel/hostname');
+  hasLine(t, await attempt(t, attack, 'hostname', 'OK'), 'hostname', 'read /proc/sys/kernel/hostname: read "umd"');
 });
