@@ -12,7 +12,10 @@ import { defaultPlan, has, logged } from './support.js';
 // of issue 10 asserts the errno the handler saw, and that the host is as it
 // was. test/sandbox/user.test.ts runs the same under an ordinary user's daemon.
 
-const rooted = has('private-root') ? test : test.skip;
+// One at a time: some thirty sandboxed starts at once, each a fork of this
+// process, keep its event loop from reaping their ends for seconds on a
+// loaded two-CPU machine.
+const rooted = has('private-root') ? test.serial : test.skip;
 
 /** Loads escape fixture `fixture` aimed at `target` as driver `driver`; its second request makes the attempt. */
 async function attempt(t: ExecutionContext, fixture: string, target: string, extra: Record<string, unknown> = {}, driver = 'escape') {
@@ -38,7 +41,7 @@ rooted("the daemon's cwd is not the handler's: package.json is not there (cwd /)
   await refused.exec(t, 'escape_read', 'package.json', 'read package.json: failed: ENOENT');
 });
 
-(has('uts-namespace') ? test : test.skip)("the host's name is not the handler's: /proc/sys/kernel/hostname reads umd (own UTS namespace)", async (t) => {
+(has('uts-namespace') ? test.serial : test.skip)("the host's name is not the handler's: /proc/sys/kernel/hostname reads umd (own UTS namespace)", async (t) => {
   const { manager, logs } = await attempt(t, 'escape_read', '/proc/sys/kernel/hostname');
   t.deepEqual((await manager.send('4')).result, { bytes: 1, offset: 4 });
   await logged(t, logs, 'sample_umh', 'read /proc/sys/kernel/hostname: read "umd"');
@@ -93,7 +96,7 @@ rooted('with socket and connect allowed, a Unix socket of the host is not there:
   await refused.exec(t, 'escape_connect', socketPath, `connect to ${socketPath}: failed: ENOENT`, { syscalls: ['socket', 'connect'] });
 });
 
-(has('network-namespace') ? test : test.skip)('with socket and connect allowed, an abstract socket of the host is not there: ECONNREFUSED (own network namespace)', async (t) => {
+(has('network-namespace') ? test.serial : test.skip)('with socket and connect allowed, an abstract socket of the host is not there: ECONNREFUSED (own network namespace)', async (t) => {
   const name = `umd-escape-${process.pid}-${Date.now()}`;
   const server = net.createServer((socket) => {
     t.fail('the handler reached an abstract socket of the host');
@@ -113,7 +116,7 @@ rooted('a scratch dir is private and size-capped: the handler creates /tmp/x in 
   t.is(manager.sandbox?.scratchBytes, 65536);
 });
 
-const limited = defaultPlan.enforcement.processes !== 'none' ? test : test.skip;
+const limited = defaultPlan.enforcement.processes !== 'none' ? test.serial : test.skip;
 
 limited('with clone allowed, a handler forks 31 children and no more: 32 processes (the default), then EAGAIN', refused, 'escape_fork', 'x', 'fork: failed: EAGAIN after 31 children', { syscalls: ['clone'] });
 
@@ -126,7 +129,7 @@ function memoryGroup(driver: string): string {
   return path.join(parent, name ?? 'none');
 }
 
-(defaultPlan.enforcement.memory === 'cgroup' ? test : test.skip)(
+(defaultPlan.enforcement.memory === 'cgroup' ? test.serial : test.skip)(
   'children that each touch 64 MiB are held to the memory limit together: with 100 MiB, the OOM killer ends one of two, inside its cgroup',
   async (t) => {
     // A driver name of its own: the other tests here load theirs as "escape", at the same time. Two children, one
