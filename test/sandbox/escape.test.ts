@@ -116,6 +116,8 @@ rooted('a scratch dir is private and size-capped: the handler creates /tmp/x in 
   t.is(manager.sandbox?.scratchBytes, 65536);
 });
 
+rooted('the scratch dir holds no more than scratchBytes: 64 KiB of files, then ENOSPC', refused, 'escape_fill', '/tmp', 'fill /tmp: failed: ENOSPC after 64 KiB', { scratchBytes: 65536 });
+
 const limited = defaultPlan.enforcement.processes !== 'none' ? test.serial : test.skip;
 
 limited('with clone allowed, a handler forks 31 children and no more: 32 processes (the default), then EAGAIN', refused, 'escape_fork', 'x', 'fork: failed: EAGAIN after 31 children', { syscalls: ['clone'] });
