@@ -154,6 +154,11 @@ test(manifestError, { group: 0 }, 'expected "group" to be a user or group name o
 test(manifestError, { syscalls: 'socket' }, 'expected "syscalls" to be an array of system call names such as "socket", got "socket"');
 test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, processes, memoryBytes, got "memory"');
 test(manifestError, { limits: { openFiles: -1 } }, 'expected "limits.openFiles" to be a non-negative integer, or null for no limit, got -1');
+test(manifestError, { limits: { processes: 0 } }, 'expected "limits.processes" to be at least 1 (the handler itself), or null for no limit, got 0');
+test(manifestError, { limits: { memoryBytes: 1024 } }, 'expected "limits.memoryBytes" to be at least 4194304 (4 MiB), or null for no limit, got 1024');
+test(manifestError, { readOnlyPaths: ['/tmp/x'] }, 'expected "readOnlyPaths" to be an array of absolute host paths (not /, /dev, /proc, /tmp or below them), got "/tmp/x"');
+test(manifestError, { readOnlyPaths: ['/usr/../etc'] }, 'expected "readOnlyPaths" to be an array of absolute host paths (not /, /dev, /proc, /tmp or below them), got "/usr/../etc"');
+test(manifestError, { scratchBytes: 0 }, 'expected "scratchBytes" to be a positive number of bytes up to 1073741824, got 0');
 
 test('the private copy is read-only (0555) in a 0700 directory, and a copy changed after load never runs: EBADMSG', async (t) => {
   const { manager, blobsDir, dir } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER });
