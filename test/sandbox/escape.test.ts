@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
 import { eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
-import { defaultPlan, has, logged } from './support.js';
+import { defaultPlan, handlerSource, has, logged } from './support.js';
 
 // The escape_* fixtures (test/fixtures/handlers/escape.h) against the daemon
 // of this process: as root here, so the handler runs as nobody. Each attack
@@ -21,15 +21,16 @@ const rooted = has('private-root') ? test.serial : test.skip;
 async function attempt(t: ExecutionContext, fixture: string, target: string, extra: Record<string, unknown> = {}, driver = 'escape') {
   const fixtureDir = await makeManager(t, driver, { handler: path.join(FIXTURES, fixture), extra: { env: { TARGET: target }, ...extra } });
   const { pid } = await fixtureDir.manager.load();
-  return { ...fixtureDir, pid: pid as number };
+  // What the log calls the handler: its stderr lines come from this source.
+  return { ...fixtureDir, pid: pid as number, source: handlerSource(fixtureDir.logs, pid as number) };
 }
 
 /** The attempt fails: the handler reports `line` and exits 3 without a reply (EFAULT). */
 const refused = test.macro<[fixture: string, target: string, line: string, extra?: Record<string, unknown>]>(async (t, fixture, target, line, extra = {}) => {
-  const { manager, logs, pid } = await attempt(t, fixture, target, extra);
+  const { manager, logs, pid, source } = await attempt(t, fixture, target, extra);
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
-  await logged(t, logs, 'sample_umh', line);
-  await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+  await logged(t, logs, source, line);
+  await logged(t, logs, 'umd', `${source} pid ${pid} exited with status 3`);
 });
 
 for (const target of ['/etc/passwd', '/var/lib/dpkg/status', '/home', '/root', '/tmp', '/var', '/run', '/sys', '/etc/hostname']) {
@@ -42,15 +43,15 @@ rooted("the daemon's cwd is not the handler's: package.json is not there (cwd /)
 });
 
 (has('uts-namespace') ? test.serial : test.skip)("the host's name is not the handler's: /proc/sys/kernel/hostname reads umd (own UTS namespace)", async (t) => {
-  const { manager, logs } = await attempt(t, 'escape_read', '/proc/sys/kernel/hostname');
+  const { manager, logs, source } = await attempt(t, 'escape_read', '/proc/sys/kernel/hostname');
   t.deepEqual((await manager.send('4')).result, { bytes: 1, offset: 4 });
-  await logged(t, logs, 'sample_umh', 'read /proc/sys/kernel/hostname: read "umd"');
+  await logged(t, logs, source, 'read /proc/sys/kernel/hostname: read "umd"');
 });
 
 rooted("/proc/1 is the handler's own reaper, and its command line names nothing of the host", async (t) => {
-  const { manager, logs } = await attempt(t, 'escape_read', '/proc/1/cmdline');
+  const { manager, logs, source } = await attempt(t, 'escape_read', '/proc/1/cmdline');
   t.deepEqual((await manager.send('5')).result, { bytes: 1, offset: 5 });
-  await logged(t, logs, 'sample_umh', 'read /proc/1/cmdline: read "umd-exec"');
+  await logged(t, logs, source, 'read /proc/1/cmdline: read "umd-exec"');
 });
 
 for (const [target, errno] of [['/tmp/umd-escape', 'ENOENT'], ['/dev/shm/umd-escape', 'ENOENT'], ['/var/tmp/umd-escape', 'ENOENT'], ['/umd-escape', 'EROFS'], ['/dev/umd-escape', 'EROFS'], ['/usr/umd-escape', 'EROFS']] as const) {
@@ -109,9 +110,9 @@ rooted('with socket and connect allowed, a Unix socket of the host is not there:
 
 rooted('a scratch dir is private and size-capped: the handler creates /tmp/x in it, the host\'s /tmp gets nothing', async (t) => {
   const name = `/tmp/umd-escape-scratch-${process.pid}`;
-  const { manager, logs } = await attempt(t, 'escape_create', name, { scratchBytes: 65536 });
+  const { manager, logs, source } = await attempt(t, 'escape_create', name, { scratchBytes: 65536 });
   t.deepEqual((await manager.send('2')).result, { bytes: 1, offset: 2 });
-  await logged(t, logs, 'sample_umh', `create ${name}: succeeded`);
+  await logged(t, logs, source, `create ${name}: succeeded`);
   t.false(existsSync(name));
   t.is(manager.sandbox?.scratchBytes, 65536);
 });
@@ -137,7 +138,7 @@ function memoryGroup(driver: string): string {
     // A driver name of its own: the other tests here load theirs as "escape", at the same time. Two children, one
     // kill: each kill makes the kernel print a long report to a console that is slow here.
     const limit = 100 * 1024 * 1024;
-    const { manager, logs, pid } = await attempt(
+    const { manager, logs, pid, source } = await attempt(
       t,
       'escape_memory',
       'x',
@@ -147,8 +148,8 @@ function memoryGroup(driver: string): string {
     const group = memoryGroup('memhog');
     t.is(readFileSync(path.join(group, 'memory.limit_in_bytes'), 'utf8').trim(), String(limit));
     t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
-    await logged(t, logs, 'sample_umh', 'memory: 1 of 2 children were killed by SIGKILL');
-    await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+    await logged(t, logs, source, 'memory: 1 of 2 children were killed by SIGKILL');
+    await logged(t, logs, 'umd', `${source} pid ${pid} exited with status 3`);
     // The kernel's own count: that kill was its OOM killer's, inside this cgroup.
     t.regex(readFileSync(path.join(group, 'memory.oom_control'), 'utf8'), /\noom_kill 1\n/);
     const peak = Number(readFileSync(path.join(group, 'memory.max_usage_in_bytes'), 'utf8'));
@@ -168,7 +169,7 @@ rooted('driver.json "readOnlyPaths" puts a host file into the root, read-only: i
   chmodSync(file, 0o666);
   const read = await attempt(t, 'escape_read', file, { readOnlyPaths: [file] });
   t.deepEqual((await read.manager.send('3')).result, { bytes: 1, offset: 3 });
-  await logged(t, read.logs, 'sample_umh', `read ${file}: read "#!/bin/sh echo trusted"`);
+  await logged(t, read.logs, read.source, `read ${file}: read "#!/bin/sh echo trusted"`);
   await refused.exec(t, 'escape_mmap', file, `open for mmap ${file}: failed: EROFS`, { readOnlyPaths: [file] });
   t.is(readFileSync(file, 'utf8'), '#!/bin/sh\necho trusted\n');
 });
@@ -181,11 +182,11 @@ rooted('a "readOnlyPaths" entry that is not there is ENOENT at load, naming it',
 });
 
 rooted('a static handler gets a root with nothing of the host: no /usr, no /lib, no loader cache', async (t) => {
-  const { manager, logs, pid } = await attempt(t, 'escape_read_static', '/usr');
+  const { manager, logs, pid, source } = await attempt(t, 'escape_read_static', '/usr');
   t.deepEqual(manager.sandbox?.rootPaths, []);
   t.is((await t.throwsAsync(manager.send('1'), { instanceOf: UmdError }))?.code, 'EFAULT');
-  await logged(t, logs, 'sample_umh', 'read /usr: failed: ENOENT');
-  await logged(t, logs, 'umd', `sample_umh pid ${pid} exited with status 3`);
+  await logged(t, logs, source, 'read /usr: failed: ENOENT');
+  await logged(t, logs, 'umd', `${source} pid ${pid} exited with status 3`);
 });
 
 rooted('a "readOnlyPaths" entry swapped for a link after load is refused at the next start (ELOOP), never followed', async (t) => {
@@ -194,12 +195,12 @@ rooted('a "readOnlyPaths" entry swapped for a link after load is refused at the 
   chmodSync(dir, 0o755);
   const data = path.join(dir, 'data');
   mkdirSync(data);
-  const { manager, logs, pid } = await attempt(t, 'escape_read', `${data}/x`, { readOnlyPaths: [data] });
+  const { manager, logs, pid, source } = await attempt(t, 'escape_read', `${data}/x`, { readOnlyPaths: [data] });
   rmSync(data, { recursive: true });
   symlinkSync('/etc', data);
   process.kill(pid, 'SIGKILL');
   t.true(await eventually(() => manager.state === 'stopped'));
   const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
   t.is(error?.code, 'ECHILD');
-  await logged(t, logs, 'sample_umh', `umd-exec: sandbox: ${data}: Too many levels of symbolic links (ELOOP)`);
+  await logged(t, logs, source, `umd-exec: sandbox: ${data}: Too many levels of symbolic links (ELOOP)`);
 });

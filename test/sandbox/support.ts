@@ -32,6 +32,16 @@ export async function logged(t: ExecutionContext, logs: LogEntry[], source: stri
   t.true(found, `no log line ${JSON.stringify(message)} from ${source}; got:\n${logs.map((e) => `${e.source}: ${e.message}`).join('\n')}`);
 }
 
+/**
+ * The name the log gives a driver's handler, from its "Loaded <name> pid N"
+ * line: the manager's handler name, or (where the daemon names handlers by
+ * their blob) the blob's file name.
+ */
+export function handlerSource(logs: LogEntry[], pid: number): string {
+  const loaded = logs.find((e) => e.source === 'umd' && e.message.endsWith(` pid ${pid}`) && e.message.startsWith('Loaded '));
+  return loaded?.message.slice('Loaded '.length, -` pid ${pid}`.length) ?? 'unknown';
+}
+
 /** The `status: ...` lines a sandbox_status handler reported about itself, without the prefix. */
 export function statusLines(logs: LogEntry[]): string[] {
   return logs.filter((e) => e.source === 'sample_umh' && e.message.startsWith('status: ')).map((e) => e.message.slice('status: '.length));
