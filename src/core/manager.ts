@@ -18,6 +18,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverLog } from './driver-log.js';
 
 export * from './manager-types.js';
+
+/**
+ * How long post_start's own deadline waits, past its exchange's deadline and
+ * kill grace, for that exchange to kill and reap the handler and report: a
+ * sandboxed handler's end (handler, reaper, launcher, their namespaces) can
+ * take a few hundred ms on a loaded machine.
+ */
+const POST_START_REAP_MARGIN_MS = 1000;
 export { notLoadedError } from './manager-errors.js';
 
 /**
@@ -378,7 +386,7 @@ export class DriverManager {
       };
       await withDeadline(
         this.hooks.postStart(send).finally(() => replies.forEach((reply) => replyPool.give(reply))),
-        timeoutMs + this.#opts.killGraceMs + 100,
+        timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS,
         () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
       );
       return handler;
