@@ -113,16 +113,22 @@ export class Daemon {
     // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
     removeStaleSocket(this.paths);
     const server = this.#newServer();
-    const oldMask = process.umask(0o177); // the socket file is born 0600
+    // The socket file is born 0600. Node binds synchronously inside listen(), so the umask is put back
+    // before anything else runs: it is process-wide, and a FIFO or file made meanwhile must not get it.
+    const oldMask = process.umask(0o177);
+    let listening: Promise<void>;
     try {
-      await new Promise<void>((resolve, reject) => {
+      listening = new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(this.paths.socket, resolve);
       });
-    } catch (error) {
-      throw new UmdError('EIO', `umd daemon cannot listen on ${this.paths.socket}: ${(error as Error).message}`, { cause: error });
     } finally {
       process.umask(oldMask);
+    }
+    try {
+      await listening;
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot listen on ${this.paths.socket}: ${(error as Error).message}`, { cause: error });
     }
     this.#serve(server);
     this.#socketIno = statSync(this.paths.socket).ino;
