@@ -37,7 +37,7 @@ export interface DriverStatus {
   name: string;
   state: DriverState;
   pid: number | null;
-  /** Requests answered and checked. */
+  /** Requests answered (and passed the manager's check, for `send`), raw `mgmtSendRecv` ones included. */
   requests: number;
   /** Requests that failed after being sent (pipe, deadline or reply check). */
   failures: number;

@@ -1,5 +1,4 @@
 import type { Readable, Writable } from 'node:stream';
-import { replyPool } from './buffer-pool.js';
 import { UmdError } from './errors.js';
 
 interface PendingRead {
@@ -41,14 +40,12 @@ export class ExactReader {
   }
 
   /**
-   * Resolves with exactly `size` bytes, or rejects with EFAULT if the pipe
-   * ends first. The buffer comes from `replyPool`; whoever is done with it
-   * may give it back.
+   * Fills all of `target` and resolves with it, or rejects with EFAULT if
+   * the pipe ends first. The reader holds `target` only until it settles.
    */
-  async read(size: number): Promise<Buffer> {
+  async read(target: Buffer): Promise<Buffer> {
     if (this.#pending) throw new Error('ExactReader: one read at a time');
-    if (this.#ended !== null) throw this.#shortRead(0, size);
-    const target = replyPool.take(size);
+    if (this.#ended !== null) throw this.#shortRead(0, target.length);
     return new Promise<Buffer>((resolve, reject) => {
       this.#pending = { target, filled: 0, resolve, reject };
     });
