@@ -4,6 +4,7 @@ import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
+import { PipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
 import { Lock } from './lock.js';
@@ -38,6 +39,8 @@ export class DriverManager {
   #loaded = false;
   #blobCopy: string | null = null;
   #handler: HandlerProcess | null = null;
+  /** This load's stock of handler pipes, in its blob copy's directory. */
+  #pipes: PipeStock | null = null;
   /** This load's sandbox, set up at its first start. */
   #sandbox: SandboxSession | null = null;
   #startsThisLoad = 0;
@@ -135,6 +138,7 @@ export class DriverManager {
     const copy = installBlob(pkg, this.#opts.blobsDir);
     this.#pkg = pkg;
     this.#blobCopy = copy;
+    this.#pipes = null;
     this.#startsThisLoad = 0;
     try {
       const handler = await this.#start();
@@ -324,9 +328,15 @@ export class DriverManager {
       blobCopy: copy,
       log: (level, message, source) => this.#log(level, message, source),
     });
+    const command = this.#sandbox.command(copy);
+    this.#pipes ??= new PipeStock(path.dirname(copy), command.command);
+    const pipes = await this.#pipes.take();
     const handler: HandlerProcess = await HandlerProcess.start({
       name: handlerName,
-      ...this.#sandbox.command(copy),
+      ...command,
+      // The launcher sizes the reply pipe so that a whole reply is one write and one read.
+      args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
+      pipes,
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onUnexpectedOutput: (bytes) =>

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { closeSync, constants, fstatSync, openSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { UmdError } from './errors.js';
+import { ensureOwnDir } from './safe-fs.js';
+
+/**
+ * The two pipes between the daemon and one handler: real pipes (FIFOs,
+ * opened and unlinked at once), not the socket pairs Node's `stdio: 'pipe'`
+ * makes. The daemon's ends let it read a reply straight into its buffer
+ * (net.Socket's `onread`), and the launcher can size the reply pipe
+ * (`--pipe-size`) so that a whole reply is one write and one read.
+ */
+export interface HandlerPipes {
+  /** The handler's stdin: the read end of the request pipe (given to the child, then closed here). */
+  stdin: number;
+  /** The handler's stdout: the write end of the reply pipe (given to the child, then closed here). */
+  stdout: number;
+  /** The daemon's end of the request pipe. */
+  toHandler: number;
+  /** The daemon's end of the reply pipe. */
+  fromHandler: number;
+}
+
+/** FIFOs made per launcher call; a start takes two. */
+const BATCH = 8;
+/** Below this many pairs in stock, the next batch is made in the background. */
+const LOW = 3;
+
+/**
+ * Opens both ends of the FIFO at `fifo`, then removes it: nobody else can
+ * open this pipe any more. The O_RDWR open first is what keeps the other
+ * two from blocking (a FIFO's open waits for the other side).
+ */
+function openBothEnds(fifo: string): { read: number; write: number } {
+  const both = openSync(fifo, constants.O_RDWR | constants.O_NOFOLLOW);
+  const opened: number[] = [];
+  try {
+    if (!fstatSync(both).isFIFO()) throw new UmdError('EIO', `umd's handler pipe ${fifo} is not a FIFO`);
+    opened.push(openSync(fifo, constants.O_RDONLY | constants.O_NOFOLLOW));
+    opened.push(openSync(fifo, constants.O_WRONLY | constants.O_NOFOLLOW));
+    return { read: opened[0], write: opened[1] };
+  } catch (error) {
+    opened.forEach((fd) => closeSync(fd));
+    throw error;
+  } finally {
+    closeSync(both);
+    rmSync(fifo, { force: true });
+  }
+}
+
+/** Closes each descriptor of `pipes` that is still open here (the child's ends are closed once it has them). */
+export function closePipes(pipes: HandlerPipes, which: Array<keyof HandlerPipes> = ['stdin', 'stdout', 'toHandler', 'fromHandler']): void {
+  for (const end of which) {
+    try {
+      closeSync(pipes[end]);
+    } catch {
+      // Closed already.
+    }
+  }
+}
+
+/**
+ * FIFOs for handlers' stdio, made in batches by the launcher (Node has no
+ * mkfifo) in a private directory of the daemon's (a load's blob copy
+ * directory, removed with it), so that a restart seldom waits for one.
+ */
+export class PipeStock {
+  readonly #dir: string;
+  readonly #launcher: string;
+  readonly #free: string[] = [];
+  #filling: Promise<void> | null = null;
+  #batches = 0;
+
+  constructor(dir: string, launcher: string) {
+    this.#dir = dir;
+    this.#launcher = launcher;
+  }
+
+  /** A fresh pair of pipes for one handler. */
+  async take(): Promise<HandlerPipes> {
+    while (this.#free.length === 0) await this.#fill();
+    if (this.#free.length < LOW) this.#fill().catch(() => undefined); // the next take reports a failure
+    const base = this.#free.pop() as string;
+    const request = openBothEnds(`${base}.in`);
+    try {
+      const reply = openBothEnds(`${base}.out`);
+      return { stdin: request.read, toHandler: request.write, fromHandler: reply.read, stdout: reply.write };
+    } catch (error) {
+      closeSync(request.read);
+      closeSync(request.write);
+      throw error;
+    }
+  }
+
+  async #fill(): Promise<void> {
+    this.#filling ??= this.#makeBatch().finally(() => {
+      this.#filling = null;
+    });
+    return this.#filling;
+  }
+
+  async #makeBatch(): Promise<void> {
+    ensureOwnDir(this.#dir);
+    const batch = this.#batches++;
+    const bases = Array.from({ length: BATCH }, (_, i) => path.join(this.#dir, `pipe-${batch}-${i}`));
+    try {
+      await promisify(execFile)(this.#launcher, ['--mkpipes', ...bases.flatMap((base) => [`${base}.in`, `${base}.out`])], { env: {} });
+    } catch (error) {
+      throw new UmdError('EIO', `cannot make the pipes for a handler in ${this.#dir}: ${(error as Error).message}`, {
+        cause: error,
+        suggestions: ['Rebuild the launcher with `npm run build:drivers`'],
+      });
+    }
+    this.#free.push(...bases);
+  }
+}
