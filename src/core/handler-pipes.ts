@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { closeSync, constants, fstatSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { UmdError } from './errors.js';
@@ -23,7 +23,7 @@ export interface HandlerPipes {
   fromHandler: number;
 }
 
-/** FIFOs made per launcher call; a start takes two. */
+/** FIFO pairs made per launcher call; a start takes one pair. */
 const BATCH = 8;
 /** Below this many pairs in stock, the next batch is made in the background. */
 const LOW = 3;
@@ -63,8 +63,11 @@ export function closePipes(pipes: HandlerPipes, which: Array<keyof HandlerPipes>
 
 /**
  * FIFOs for handlers' stdio, made in batches by the launcher (Node has no
- * mkfifo) in a private directory of the daemon's (a load's blob copy
- * directory, removed with it), so that a restart seldom waits for one.
+ * mkfifo, and each launcher call is a fork of the daemon) in a private
+ * directory of the daemon's, so that a start seldom waits for one: the
+ * daemon's `pipes/` for all its drivers (`shared`: emptied of a previous
+ * daemon's FIFOs at its first batch), or a load's blob copy directory,
+ * removed with it.
  */
 export class PipeStock {
   readonly #dir: string;
@@ -72,17 +75,17 @@ export class PipeStock {
   readonly #free: string[] = [];
   #filling: Promise<void> | null = null;
   #batches = 0;
+  #stale: boolean;
 
-  constructor(dir: string, launcher: string) {
+  constructor(dir: string, launcher: string, options: { shared?: boolean } = {}) {
     this.#dir = dir;
     this.#launcher = launcher;
+    this.#stale = options.shared === true;
   }
 
   /** A fresh pair of pipes for one handler. */
   async take(): Promise<HandlerPipes> {
-    while (this.#free.length === 0) await this.#fill();
-    if (this.#free.length < LOW) this.#fill().catch(() => undefined); // the next take reports a failure
-    const base = this.#free.pop() as string;
+    const base = await this.#next();
     const request = openBothEnds(`${base}.in`);
     try {
       const reply = openBothEnds(`${base}.out`);
@@ -94,6 +97,29 @@ export class PipeStock {
     }
   }
 
+  /**
+   * Moves a fresh FIFO of the stock to `target` (a new name on the same
+   * file system) with `mode`; false when it cannot be moved there.
+   */
+  async fifoAt(target: string, mode: number): Promise<boolean> {
+    const fifo = `${await this.#next()}.in`;
+    rmSync(`${fifo.slice(0, -3)}.out`, { force: true });
+    try {
+      renameSync(fifo, target);
+    } catch {
+      rmSync(fifo, { force: true });
+      return false;
+    }
+    chmodSync(target, mode);
+    return true;
+  }
+
+  async #next(): Promise<string> {
+    while (this.#free.length === 0) await this.#fill();
+    if (this.#free.length < LOW) this.#fill().catch(() => undefined); // the next take reports a failure
+    return this.#free.pop() as string;
+  }
+
   async #fill(): Promise<void> {
     this.#filling ??= this.#makeBatch().finally(() => {
       this.#filling = null;
@@ -102,6 +128,10 @@ export class PipeStock {
   }
 
   async #makeBatch(): Promise<void> {
+    if (this.#stale) {
+      rmSync(this.#dir, { recursive: true, force: true }); // a previous daemon's (the instance lock makes this one alone)
+      this.#stale = false;
+    }
     ensureOwnDir(this.#dir);
     const batch = this.#batches++;
     const bases = Array.from({ length: BATCH }, (_, i) => path.join(this.#dir, `pipe-${batch}-${i}`));
@@ -115,4 +145,16 @@ export class PipeStock {
     }
     this.#free.push(...bases);
   }
+}
+
+const shared = new Map<string, PipeStock>();
+
+/** The stock in `dir` that every manager given that `pipesDir` shares. */
+export function sharedPipeStock(dir: string, launcher: string): PipeStock {
+  let stock = shared.get(dir);
+  if (!stock) {
+    stock = new PipeStock(dir, launcher, { shared: true });
+    shared.set(dir, stock);
+  }
+  return stock;
 }

@@ -4,9 +4,10 @@ import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
-import { PipeStock } from './handler-pipes.js';
+import { PipeStock, sharedPipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
+import { requireLauncher } from './launch.js';
 import { Lock } from './lock.js';
 import { notLoadedError, onDemandFailedError, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
@@ -30,7 +31,7 @@ export class DriverManager {
   readonly name: string;
   readonly hooks: AnyManagerHooks;
   #pkg: DriverPackage;
-  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate'>> & { timeoutMs: number | undefined };
+  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate' | 'pipesDir'>> & { timeoutMs: number | undefined; pipesDir: string | null };
   readonly #lock = new Lock();
   readonly #driverLog: DriverLog;
   /** The start limit given by the library user, else one made from driver.json at each `load`. */
@@ -57,6 +58,7 @@ export class DriverManager {
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       launch: options.launch ?? {},
+      pipesDir: options.pipesDir ?? null,
     };
     this.#givenLimit = options.startLimit;
     this.#limit = options.startLimit ?? new StartLimit(pkg.manifest.startLimit);
@@ -320,6 +322,7 @@ export class DriverManager {
     const copy = this.#blobCopy as string;
     if (this.#startsThisLoad > 0) verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
     const handlerName = this.handlerLabel;
+    const pipes = this.#pipeStock();
     this.#sandbox ??= await SandboxSession.open({
       driver: this.name,
       handlerName,
@@ -327,16 +330,16 @@ export class DriverManager {
       launch: this.#opts.launch,
       blobCopy: copy,
       log: (level, message, source) => this.#log(level, message, source),
+      fifoAt: async (target, mode) => pipes.fifoAt(target, mode),
     });
     const command = this.#sandbox.command(copy);
-    this.#pipes ??= new PipeStock(path.dirname(copy), command.command);
-    const pipes = await this.#pipes.take();
+    const handlerPipes = await pipes.take();
     const handler: HandlerProcess = await HandlerProcess.start({
       name: handlerName,
       ...command,
       // The launcher sizes the reply pipe so that a whole reply is one write and one read.
       args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
-      pipes,
+      pipes: handlerPipes,
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onUnexpectedOutput: (bytes) =>
@@ -396,6 +399,14 @@ export class DriverManager {
     );
     this.#log('error', failure.message);
     return failure;
+  }
+
+  /** Where this load's handler pipes come from: the daemon's shared stock, else one in the blob copy's directory. */
+  #pipeStock(): PipeStock {
+    const launcher = requireLauncher();
+    if (this.#opts.pipesDir) return sharedPipeStock(this.#opts.pipesDir, launcher);
+    this.#pipes ??= new PipeStock(path.dirname(this.#blobCopy as string), launcher);
+    return this.#pipes;
   }
 
   async #closeSandbox(): Promise<void> {

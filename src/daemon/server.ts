@@ -61,6 +61,7 @@ export class Daemon {
     this.ring = ring;
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
+      pipesDir: paths.pipes,
       log: this.ring.log,
       defaultSearchPath: options.searchPath ?? driverSearchPath(),
       ...(options.lineRate ? { lineRate: options.lineRate } : {}),
