@@ -24,7 +24,7 @@ export interface HandlerPipes {
 }
 
 /** FIFO pairs made per launcher call; a start takes one pair. */
-const BATCH = 8;
+const BATCH = 16;
 /** Below this many pairs in stock, the next batch is made in the background. */
 const LOW = 3;
 
