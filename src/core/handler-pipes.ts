@@ -158,3 +158,9 @@ export function sharedPipeStock(dir: string, launcher: string): PipeStock {
   }
   return stock;
 }
+
+/** At the daemon's shutdown: forgets the stock in `dir` and removes its FIFOs. */
+export function dropSharedPipeStock(dir: string): void {
+  shared.delete(dir);
+  rmSync(dir, { recursive: true, force: true });
+}

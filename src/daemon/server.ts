@@ -1,4 +1,5 @@
 import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { dropSharedPipeStock } from '../core/handler-pipes.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
@@ -208,6 +209,7 @@ export class Daemon {
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
     this.#clients.destroyAll();
     await this.registry.closeAll();
+    if (sameDir(this.paths.dir, this.#identity)) dropSharedPipeStock(this.paths.pipes);
     await closing;
     try {
       if (this.#listenFd === undefined && sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
