@@ -133,6 +133,7 @@ export class PipeStock {
       this.#stale = false;
     }
     ensureOwnDir(this.#dir);
+    chmodSync(this.#dir, 0o700); // made under another umask (the daemon's 0177 while it binds its socket), it would be 0600
     const batch = this.#batches++;
     const bases = Array.from({ length: BATCH }, (_, i) => path.join(this.#dir, `pipe-${batch}-${i}`));
     try {
