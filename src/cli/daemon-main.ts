@@ -75,3 +75,17 @@ function keepRecord(daemon: Daemon, runtimeDir: string): () => void {
     if (readRecord(runtimeDir)?.pid === process.pid) removeRecord(runtimeDir);
   };
 }
+
+/**
+ * The body of `umd daemon run`, for the oclif command and for the fast path
+ * the client's launcher takes: echo the log in the foreground, otherwise
+ * one line when it serves (none with --if-absent when another one does).
+ */
+export async function daemonRunCommand(runtimeDir: string, options: { ifAbsent: boolean; quiet: boolean; log: (line: string) => void }): Promise<DaemonRunResult> {
+  const echo = !options.ifAbsent && !options.quiet;
+  return runDaemon(runtimeDir, {
+    ifAbsent: options.ifAbsent,
+    echo,
+    ...(echo ? {} : { onReady: (daemon: Daemon) => options.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
+  });
+}

@@ -8,10 +8,13 @@ export function prepareArgv(argv: string[]): string[] {
 }
 
 /**
- * The invocations that run without oclif. Loading oclif takes longer than
+ * The invocations that run without oclif, each through the same body
+ * (sendCommand, selftestCommand, daemonRunCommand) as its oclif command: this
+ * only recognizes argv that needs no parsing. Loading oclif takes longer than
  * `umd send` itself (see bench/README.md, P3), and a daemon that never
  * loads it is ~9 MB smaller. Only the plainest forms qualify: `umd send
- * DRIVER INPUT` with no flags, `umd selftest` with no flags when stdout is
+ * DRIVER INPUT` with no flags, `umd verify --keyring K SIG [FILE]` (only
+ * --keyring flags), `umd selftest` with no flags when stdout is
  * not a terminal, and `daemon run --if-absent` exactly as the client's
  * launcher spawns it. Anything else returns false and goes through oclif,
  * so help, flags, --json, the interactive selftest and every error about
@@ -21,6 +24,11 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
   const plain = argv.every((arg) => !arg.startsWith('-'));
   if (argv.length === 3 && argv[0] === 'send' && plain) {
     await fastSend(argv[1], argv[2]);
+    return true;
+  }
+  const verify = argv[0] === 'verify' ? plainVerify(argv.slice(1)) : null;
+  if (verify) {
+    await fastVerify(verify);
     return true;
   }
   if (argv.length === 1 && argv[0] === 'selftest' && !process.stdout.isTTY) {
@@ -34,27 +42,61 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
   return false;
 }
 
-/** `umd send DRIVER INPUT`, printing what the oclif command prints. */
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** `umd send DRIVER INPUT`: the body of the oclif command (sendCommand), with the argument check its parser makes. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
+  const [{ connectDaemon }, { driverSearchPath }, { sendCommand }, { checkedDriverName }] = await Promise.all([
     import('../client/launcher.js'),
     import('../core/paths.js'),
     import('./send-request.js'),
     import('./driver-name.js'),
   ]);
+  let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   await reportingErrors(async () => {
-    checkedDriverName(driver);
-    checkInputSize(driver, input);
+    try {
+      await sendCommand(async () => (daemon = await connectDaemon()), { driver: checkedDriverName(driver), input, searchPath: driverSearchPath() }, print);
+    } finally {
+      daemon?.close();
+    }
+  });
+}
+
+/** `verify --keyring K [--keyring K...] SIG [FILE]` and nothing else, or null (then oclif parses it). */
+function plainVerify(args: string[]): { keyrings: string[]; signature: string; data?: string } | null {
+  const keyrings: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--keyring' && i + 1 < args.length && !(args[i + 1]).startsWith('-')) keyrings.push(args[++i]);
+    else if (arg.startsWith('--keyring=') && arg.length > 10) keyrings.push(arg.slice(10));
+    else if (arg.startsWith('-')) return null;
+    else rest.push(arg);
+  }
+  if (keyrings.length === 0 || rest.length < 1 || rest.length > 2) return null;
+  return { keyrings, signature: rest[0], ...(rest[1] === undefined ? {} : { data: rest[1] }) };
+}
+
+/** `umd verify` in its plain form, printing what the oclif command prints. */
+async function fastVerify(args: { keyrings: string[]; signature: string; data?: string }): Promise<void> {
+  const [{ connectDaemon }, { driverSearchPath }, { requestVerify, printVerify }] = await Promise.all([
+    import('../client/launcher.js'),
+    import('../core/paths.js'),
+    import('./verify-run.js'),
+  ]);
+  await reportingErrors(async () => {
     const daemon = await connectDaemon();
     try {
-      process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);
+      process.exitCode = printVerify(await requestVerify(daemon, args, driverSearchPath()), (line) => process.stdout.write(`${line}\n`));
     } finally {
       daemon.close();
     }
   });
 }
 
-/** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with exit status 1. */
+/** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with their exit status. */
 async function reportingErrors(work: () => Promise<void>): Promise<void> {
   const [{ UmdError }, { printUmdError }, { exitCodeOf }] = await Promise.all([import('../core/errors.js'), import('./print-error.js'), import('./usage.js')]);
   try {
@@ -66,41 +108,27 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** `umd selftest` with its defaults and plain output, as the oclif command runs it. */
+/** `umd selftest` with its defaults and plain output: the body of the oclif command (selftestCommand). */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { driverSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { driverSearchPath }, { SELFTEST_DEFAULTS }, { selftestCommand }] = await Promise.all([
     import('node:crypto'),
     import('../client/launcher.js'),
     import('../core/paths.js'),
     import('../selftest/run.js'),
     import('./selftest-run.js'),
   ]);
-  const options = { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) };
-  const output = { json: false, log: (line: string) => process.stdout.write(`${line}\n`) };
-  let daemon;
+  let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   try {
-    daemon = await connectDaemon();
-  } catch (error) {
-    run.finishSelftest(run.unreachable(options, error), output);
-    return;
-  }
-  const progress = { done: 0 };
-  const stopListening = run.exitOnInterrupt(options, progress, false);
-  try {
-    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath(), progress), options, output.log), output);
+    await selftestCommand({ ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) }, { json: false, log: print, connect: async () => (daemon = await connectDaemon()), searchPath: driverSearchPath() });
   } finally {
-    stopListening();
-    daemon.close();
+    daemon?.close();
   }
 }
 
-/** The daemon the client's launcher starts, in the runtime dir of UMD_RUNTIME_DIR. */
+/** `umd daemon run --if-absent` as the client's launcher spawns it: the body of the oclif command (daemonRunCommand). */
 async function fastDaemon(): Promise<void> {
-  const [{ runDaemon }, { runtimeDir }] = await Promise.all([import('./daemon-main.js'), import('../core/paths.js')]);
+  const [{ daemonRunCommand }, { runtimeDir }] = await Promise.all([import('./daemon-main.js'), import('../core/paths.js')]);
   await reportingErrors(async () => {
-    await runDaemon(runtimeDir(), {
-      ifAbsent: true,
-      onReady: (daemon) => process.stdout.write(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}\n`),
-    });
+    await daemonRunCommand(runtimeDir(), { ifAbsent: true, quiet: false, log: print });
   });
 }

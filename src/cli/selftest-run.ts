@@ -67,3 +67,33 @@ export function finishSelftest(result: SelftestResult, output: { json: boolean; 
 function paintVerdict(verdict: SelftestResult['result'], line: string): string {
   return verdict === 'pass' ? chalk.green(line) : verdict === 'fail' ? chalk.red(line) : chalk.yellow(line);
 }
+
+/** How `umd selftest` reaches the daemon and reports, as the oclif command and the fast path each set it up. */
+export interface SelftestIo {
+  json: boolean;
+  log: (line: string) => void;
+  connect: () => Promise<DaemonConnection>;
+  searchPath: string[];
+  /** The live progress for a terminal (listr2); without it, plain lines. */
+  interactive?: (target: SelftestTarget, options: SelftestOptions) => Promise<SelftestResult>;
+}
+
+/** The body of `umd selftest` once its options are known: connect, run with Ctrl-C handled, report, set the exit status. */
+export async function selftestCommand(options: SelftestOptions, io: SelftestIo): Promise<SelftestResult> {
+  const output = { json: io.json, log: io.log };
+  let daemon: DaemonConnection;
+  try {
+    daemon = await io.connect();
+  } catch (error) {
+    return finishSelftest(unreachable(options, error), output);
+  }
+  const progress = { done: 0 };
+  const target = daemonTarget(daemon, io.searchPath, progress);
+  const stopListening = exitOnInterrupt(options, progress, io.json);
+  try {
+    const result = io.interactive ? await io.interactive(target, options) : await runPlain(target, options, io.log);
+    return finishSelftest(result, output);
+  } finally {
+    stopListening();
+  }
+}

@@ -16,15 +16,21 @@ export interface ExchangeOptions {
  * send_recv with a deadline: write all of the request, read exactly one
  * reply into all of `reply` (its length is the reply size). Bytes past the
  * reply fail it (EPROTO); a missed deadline terminates the handler and
- * fails it with ETIMEDOUT. Once this settles, nothing refers to `reply`
- * but the caller.
+ * fails it with ETIMEDOUT. Once this resolves, nothing refers to `reply`
+ * but the caller; once it rejects, the handler's reader may hold it until
+ * the handler is reaped.
  */
 export async function exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, options: ExchangeOptions): Promise<Buffer> {
   const { timeoutMs, killGraceMs } = options;
   const replySize = reply.length;
+  // The read waits before the request is written: a handler that has read a
+  // large request (the pgp driver's is 512 KiB) may answer before the
+  // write's completion runs, and bytes nobody waits for get it killed.
+  const pending = handler.reader.read(reply);
+  pending.catch(() => undefined); // a failed write is reported; the read then ends with the pipe
   const io = handler
     .write(request)
-    .then(() => handler.reader.read(reply))
+    .then(() => pending)
     .then(() => {
       if (handler.reader.unexpected > 0) {
         throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${replySize}-byte reply`, {

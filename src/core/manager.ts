@@ -20,6 +20,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverLog } from './driver-log.js';
 
 export * from './manager-types.js';
+
+/**
+ * How long post_start's own deadline waits, past its exchange's deadline and
+ * kill grace, for that exchange to kill and reap the handler and report: a
+ * sandboxed handler's end (handler, reaper, launcher, their namespaces) can
+ * take a few hundred ms on a loaded machine.
+ */
+const POST_START_REAP_MARGIN_MS = 1000;
 export { notLoadedError } from './manager-errors.js';
 
 /**
@@ -194,6 +202,20 @@ export class DriverManager {
   }
 
   /**
+   * mgmt_send_recv of an already encoded request, its reply checked by
+   * `check` with the lock held: a reply that fails the check shuts the
+   * handler down, as `send`'s does. For managers that talk to their handler
+   * in several requests (pgp: armor, then packets). `check` may read the
+   * reply, not keep it.
+   */
+  async sendChecked<R>(request: Buffer, check: (reply: Buffer) => R, options: { timeoutMs?: number } = {}): Promise<R> {
+    if (request.length !== this.hooks.requestSize) {
+      throw new UmdError('EINVAL', `driver ${this.name}: a request of ${request.length} bytes, expected ${this.hooks.requestSize}`);
+    }
+    return (await this.#sendRecv(request, options.timeoutMs, check)).result;
+  }
+
+  /**
    * mgmt_send_recv: under the lock (taken once, released once), load the
    * driver on demand, restart an exited handler, exchange one request for
    * one reply and run `check` on it. Any failure shuts the handler down,
@@ -253,9 +275,10 @@ export class DriverManager {
     try {
       return await this.#exchange(handler, request, reply, timeoutMs);
     } catch (error) {
-      replyPool.give(reply); // the reader let go of it: the exchange settled with the handler reaped or the read done
       this.#stats.failures++;
       await this.#shutdown();
+      handler.reader.close(); // reaped: no read holds `reply` any more
+      replyPool.give(reply);
       throw this.#remember(error);
     }
   }
@@ -370,15 +393,13 @@ export class DriverManager {
     const settled: Buffer[] = [];
     const send = async (request: Buffer): Promise<Buffer> => {
       const reply = replyPool.take(this.hooks.replySize);
-      try {
-        return await this.#exchange(handler, request, reply, timeoutMs);
-      } finally {
-        settled.push(reply); // no reader holds it any more
-      }
+      const answer = await this.#exchange(handler, request, reply, timeoutMs); // failed: not given back, a read may hold it until the reap
+      settled.push(reply);
+      return answer;
     };
     try {
       // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
-      await withDeadline(this.hooks.postStart(send), timeoutMs + this.#opts.killGraceMs + 100, () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`));
+      await withDeadline(this.hooks.postStart(send), timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS, () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`));
     } catch (error) {
       throw await this.#postStartFailed(handler, error);
     } finally {

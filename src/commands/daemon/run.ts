@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
-import { runDaemon, type DaemonRunResult } from '../../cli/daemon-main.js';
+import { daemonRunCommand, type DaemonRunResult } from '../../cli/daemon-main.js';
 import { runtimeDir } from '../../core/paths.js';
 
 export default class DaemonRun extends UmdCommand {
@@ -17,11 +17,7 @@ export default class DaemonRun extends UmdCommand {
 
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
-    const echo = !flags['if-absent'] && !this.jsonEnabled() && !flags.quiet;
-    return runDaemon(runtimeDirOption(flags).runtimeDir ?? runtimeDir(), {
-      ifAbsent: flags['if-absent'],
-      echo,
-      ...(echo ? {} : { onReady: (daemon) => this.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
-    });
+    const quiet = this.jsonEnabled() || flags.quiet;
+    return daemonRunCommand(runtimeDirOption(flags).runtimeDir ?? runtimeDir(), { ifAbsent: flags['if-absent'], quiet, log: (line) => this.log(line) });
   }
 }
