@@ -20,6 +20,13 @@ export const DEFAULT_KILL_GRACE_MS = 500;
 export interface ManagerOptions {
   /** Where private blob copies go (a 0700 directory). */
   blobsDir: string;
+  /**
+   * A 0700 directory of the caller's where handlers' FIFOs are made in
+   * batches and kept for later starts, shared by every manager given it
+   * (the daemon's `pipes/`; emptied at its first use). Without it, each
+   * load makes its own in its blob copy's directory.
+   */
+  pipesDir?: string;
   log?: Logger;
   /** Request deadline when driver.json has no `timeoutMs`. */
   timeoutMs?: number;
@@ -37,7 +44,7 @@ export interface DriverStatus {
   name: string;
   state: DriverState;
   pid: number | null;
-  /** Requests answered and checked. */
+  /** Requests answered (and passed the manager's check, for `send`), raw `mgmtSendRecv` ones included. */
   requests: number;
   /** Requests that failed after being sent (pipe, deadline or reply check). */
   failures: number;

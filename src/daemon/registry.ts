@@ -11,6 +11,7 @@ import { planFor } from '../sandbox/session.js';
 
 export interface RegistryOptions {
   blobsDir: string;
+  pipesDir?: string;
   log: Logger;
   defaultSearchPath: string[];
   lineRate?: LineRateSettings;
@@ -43,8 +44,8 @@ export class DriverRegistry {
   async #create(name: string, searchPath: string[]): Promise<DriverManager> {
     const pkg = findPackage(name, searchPath);
     const hooks = await resolveManager(pkg);
-    const { blobsDir, log, lineRate } = this.#opts;
-    return new DriverManager(pkg, hooks, { blobsDir, log, ...(lineRate ? { lineRate } : {}) });
+    const { blobsDir, pipesDir, log, lineRate } = this.#opts;
+    return new DriverManager(pkg, hooks, { blobsDir, log, ...(pipesDir ? { pipesDir } : {}), ...(lineRate ? { lineRate } : {}) });
   }
 
   /** The manager of `name` if the daemon already has one, without looking anything up. */

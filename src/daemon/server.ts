@@ -1,4 +1,5 @@
 import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { dropSharedPipeStock } from '../core/handler-pipes.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
@@ -61,6 +62,7 @@ export class Daemon {
     this.ring = ring;
     this.registry = new DriverRegistry({
       blobsDir: paths.blobs,
+      pipesDir: paths.pipes,
       log: this.ring.log,
       defaultSearchPath: options.searchPath ?? driverSearchPath(),
       ...(options.lineRate ? { lineRate: options.lineRate } : {}),
@@ -213,6 +215,7 @@ export class Daemon {
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
     this.#clients.destroyAll();
     await this.registry.closeAll();
+    if (sameDir(this.paths.dir, this.#identity)) dropSharedPipeStock(this.paths.pipes);
     await closing;
     try {
       if (this.#listenFd === undefined && sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);
