@@ -181,6 +181,26 @@ rooted('a "readOnlyPaths" entry that is not there is ENOENT at load, naming it',
   t.is(error?.message, 'driver escape: driver.json "readOnlyPaths" names /no/such/umd-path, which is not there (ENOENT)');
 });
 
+rooted('a "readOnlyPaths" entry that holds or lies in the runtime dir is EACCES at load: the control socket stays out of the root', async (t) => {
+  const runtime = mkdtempSync('/var/tmp/umd-rt-'); // readOnlyPaths may not name /tmp at all
+  t.teardown(() => rmSync(runtime, { recursive: true, force: true }));
+  for (const exposed of [runtime, path.join(runtime, 'blobs')]) {
+    mkdirSync(exposed, { recursive: true });
+    const { manager } = await makeManager(
+      t,
+      'escape',
+      { handler: path.join(FIXTURES, 'escape_read'), extra: { readOnlyPaths: [exposed], env: { TARGET: 'x' } } },
+      { blobsDir: path.join(runtime, 'blobs') },
+    );
+    const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
+    t.is(error?.code, 'EACCES');
+    t.is(
+      error?.message,
+      `driver escape: driver.json "readOnlyPaths" names ${exposed}, which would put umd's runtime directory ${runtime} (its control socket, log and blobs) into the handler's root`,
+    );
+  }
+});
+
 rooted('a static handler gets a root with nothing of the host: no /usr, no /lib, no loader cache', async (t) => {
   const { manager, logs, pid, source } = await attempt(t, 'escape_read_static', '/usr');
   t.deepEqual(manager.sandbox?.rootPaths, []);
