@@ -88,6 +88,34 @@ export function checkSocketPath(paths: RuntimePaths): void {
   });
 }
 
+/**
+ * Every symlink on the way to `dir` (not only the last component) must be
+ * root's or ours: one another user owns, even in a sticky /tmp, could be
+ * pointed elsewhere after the check, with the daemon's files in it.
+ */
+function checkLinks(dir: string): void {
+  const uid = process.getuid?.() ?? 0;
+  let at = '/';
+  for (const part of path.resolve(dir).split('/').filter((p) => p.length > 0)) {
+    at = path.join(at, part);
+    const st = lstatOrNull(at);
+    if (st === null) return; // the rest is made by us
+    if (st.isSymbolicLink() && st.uid !== 0 && st.uid !== uid) {
+      throw new UmdError('EACCES', `umd runtime directory ${dir} is reached through ${at}, a symbolic link owned by uid ${st.uid}, not by you or root`, {
+        suggestions: [`Use a path without it: export UMD_RUNTIME_DIR=${realOrSelf(dir)} (if that is yours), or a directory of your own`],
+      });
+    }
+  }
+}
+
+function realOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 function lstatOrNull(file: string): Stats | null {
   try {
     return lstatSync(file);
@@ -113,6 +141,7 @@ export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIde
       suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
     });
   }
+  checkLinks(dir);
   makeDirs(dir, 'umd runtime directory');
   checkParents(dir);
   if (lstatSync(dir).isSymbolicLink()) checkParents(realpathSync(dir));
