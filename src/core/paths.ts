@@ -116,6 +116,18 @@ function realOrSelf(dir: string): string {
   }
 }
 
+/**
+ * The hint toward a runtime dir of one's own. When the refused dir is the
+ * default one under the temp dir, someone else took that name first
+ * (squatting): a fresh private dir is the way out, not the same name.
+ */
+function useOwnDir(refused: string): string {
+  const usual = path.join(tmpdir(), `umd-${process.getuid?.() ?? 0}`);
+  return path.resolve(refused) === usual
+    ? `use a fresh directory of your own (another user took ${usual} first): export UMD_RUNTIME_DIR="$(mktemp -d)/umd"`
+    : `use a directory of your own: export UMD_RUNTIME_DIR=${usual}`;
+}
+
 function lstatOrNull(file: string): Stats | null {
   try {
     return lstatSync(file);
@@ -138,7 +150,7 @@ export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIde
   const planted = lstatOrNull(dir);
   if (planted?.isSymbolicLink() && planted.uid !== 0 && planted.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is a symbolic link owned by uid ${planted.uid}, not by you or root`, {
-      suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
+      suggestions: [`Remove it (rm ${dir}), or ${useOwnDir(dir)}`],
     });
   }
   checkLinks(dir);
@@ -148,7 +160,7 @@ export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIde
   const st = statSync(dir);
   if (st.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`, {
-      suggestions: [`Use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
+      suggestions: [useOwnDir(dir).replace(/^u/, 'U')],
     });
   }
   if ((st.mode & 0o022) !== 0) {
