@@ -125,5 +125,6 @@ test('umd info shows what a package says escaped: its description cannot retitle
   const { code, stdout } = await umd(env, ['info', 'loud']);
   t.is(code, 0);
   t.true(stdout.includes('description:  \\x1b]0;PWNED\\x07\\x1b[31mred\\x0dfake \\u202eevil\n'), stdout);
+  // eslint-disable-next-line no-control-regex
   t.false(/[\u0000-\u0008\u000b-\u001f\u202e]/.test(stdout));
 });
