@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
-import { driverSearchPath } from '../core/paths.js';
+import { envSearchPath } from './context.js';
 import { connectDaemon, type ClientOptions } from '../client/launcher.js';
 import { printUmdError } from './print-error.js';
 import { closest } from './suggest.js';
@@ -61,7 +61,7 @@ export abstract class UmdCommand extends Command {
 
   /** The driver search path of this client: UMD_DRIVER_PATH, then the built-in drivers. */
   protected searchPath(): string[] {
-    return driverSearchPath();
+    return envSearchPath();
   }
 
   /** How this command is typed: `daemon stop`. */

@@ -36,9 +36,9 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
+  const [{ connectDaemon }, { envSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
     import('../client/launcher.js'),
-    import('../core/paths.js'),
+    import('./context.js'),
     import('./send-request.js'),
     import('./driver-name.js'),
   ]);
@@ -47,7 +47,7 @@ async function fastSend(driver: string, input: string): Promise<void> {
     checkInputSize(driver, input);
     const daemon = await connectDaemon();
     try {
-      process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: driverSearchPath() }))}\n`);
+      process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: envSearchPath() }))}\n`);
     } finally {
       daemon.close();
     }
@@ -68,10 +68,10 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
 
 /** `umd selftest` with its defaults and plain output, as the oclif command runs it. */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { driverSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { envSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
     import('node:crypto'),
     import('../client/launcher.js'),
-    import('../core/paths.js'),
+    import('./context.js'),
     import('../selftest/run.js'),
     import('./selftest-run.js'),
   ]);
@@ -87,7 +87,7 @@ async function fastSelftest(): Promise<void> {
   const progress = { done: 0 };
   const stopListening = run.exitOnInterrupt(options, progress, false);
   try {
-    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, driverSearchPath(), progress), options, output.log), output);
+    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, envSearchPath(), progress), options, output.log), output);
   } finally {
     stopListening();
     daemon.close();
@@ -96,9 +96,9 @@ async function fastSelftest(): Promise<void> {
 
 /** The daemon the client's launcher starts, in the runtime dir of UMD_RUNTIME_DIR. */
 async function fastDaemon(): Promise<void> {
-  const [{ runDaemon }, { runtimeDir }] = await Promise.all([import('./daemon-main.js'), import('../core/paths.js')]);
+  const [{ runDaemon }, { envRuntimeDir }] = await Promise.all([import('./daemon-main.js'), import('./context.js')]);
   await reportingErrors(async () => {
-    await runDaemon(runtimeDir(), {
+    await runDaemon(envRuntimeDir(), {
       ifAbsent: true,
       onReady: (daemon) => process.stdout.write(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}\n`),
     });

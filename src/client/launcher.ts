@@ -121,7 +121,7 @@ async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, t
  * removed, a daemon is started, and the connection is tried again, once.
  */
 export async function connectDaemon(options: ClientOptions = {}): Promise<DaemonConnection> {
-  const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
+  const paths = runtimePaths(options.runtimeDir ?? runtimeDir(process.env));
   checkSocketPath(paths);
   try {
     const connection = await DaemonConnection.connect(paths.socket);

@@ -55,6 +55,8 @@ export interface SendResult {
 export interface ListEntry extends Omit<DriverStatus, 'state'> {
   state: DriverState | 'broken';
   packageDir: string | null;
+  /** The package directory the request's search path finds this name in (null: none); differs from packageDir for a driver loaded from elsewhere. */
+  foundAt: string | null;
   /** The sandbox of a loaded driver's handlers (`on`, `partial`, `off`); null when not loaded. */
   sandbox: SandboxPlan['status'] | null;
 }

@@ -1,4 +1,5 @@
 import { chmodSync } from 'node:fs';
+import type { UmdContext } from '../core/context.js';
 import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
 import type { LogLevel } from '../core/log.js';
 import type { DriverManifest } from '../core/package.js';
@@ -7,10 +8,13 @@ import { cgroupSupport, HandlerCgroups } from './cgroup.js';
 import { needsLoader } from './elf.js';
 import { KmsgSink } from './kmsg.js';
 import { planSandbox, type SandboxPlan } from './plan.js';
-import { probeSandbox } from './probe.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
+/** What a sandbox needs of umd's context: the launcher, and what it says the system grants. */
+export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe'>;
+
 export interface SessionOptions {
+  context: SandboxContext;
   driver: string;
   handlerName: string;
   manifest: DriverManifest;
@@ -21,8 +25,9 @@ export interface SessionOptions {
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
-export async function planFor(driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string): Promise<SandboxPlan> {
-  const probe = await probeSandbox(requireLauncher());
+export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string): Promise<SandboxPlan> {
+  requireLauncher(context.launcher, driver);
+  const probe = await context.probe();
   return planSandbox({ driver, manifest, launch, probe, cgroups: cgroupSupport(probe.uid), loader: needsLoader(blob) });
 }
 
@@ -35,18 +40,20 @@ export async function planFor(driver: string, manifest: DriverManifest, launch: 
 export class SandboxSession {
   readonly plan: SandboxPlan;
   readonly #launch: LaunchOptions;
+  readonly #launcher: string;
   readonly #kmsg: KmsgSink | null;
   readonly #cgroups: HandlerCgroups | null;
 
-  private constructor(plan: SandboxPlan, launch: LaunchOptions, kmsg: KmsgSink | null, cgroups: HandlerCgroups | null) {
+  private constructor(plan: SandboxPlan, launch: LaunchOptions, launcher: string, kmsg: KmsgSink | null, cgroups: HandlerCgroups | null) {
     this.plan = plan;
     this.#launch = launch;
+    this.#launcher = launcher;
     this.#kmsg = kmsg;
     this.#cgroups = cgroups;
   }
 
   static async open(o: SessionOptions): Promise<SandboxSession> {
-    const plan = await planFor(o.driver, o.manifest, o.launch, o.blobCopy);
+    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy);
     const refused = requirementError(o.driver, plan);
     if (refused) {
       o.log('error', refused.message);
@@ -66,17 +73,17 @@ export class SandboxSession {
           )
         : null;
     const kmsg = plan.privateKmsg
-      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, requireLauncher(), (level, message) => o.log(level, message, o.handlerName)).catch((error: unknown) => {
+      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName)).catch((error: unknown) => {
           void cgroups?.remove();
           throw error;
         })
       : null;
-    return new SandboxSession(plan, o.launch, kmsg, cgroups);
+    return new SandboxSession(plan, o.launch, o.context.launcher, kmsg, cgroups);
   }
 
   command(blob: string): { command: string; args: string[]; supervised: boolean; infoFd: number } {
     const args = sandboxArgs(this.plan, this.#kmsg?.path ?? null, this.#cgroups?.procsFiles ?? []);
-    return handlerCommand(blob, this.#launch, { args, pidNamespace: this.plan.namespaces.includes('pid') });
+    return handlerCommand(this.#launcher, blob, this.#launch, { args, pidNamespace: this.plan.namespaces.includes('pid') });
   }
 
   /** At unload, after the handler is reaped: stop reading the driver's /dev/kmsg, remove it and the cgroups. */

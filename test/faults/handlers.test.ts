@@ -1,3 +1,4 @@
+import { createContext } from '../../src/core/context.js';
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -145,7 +146,7 @@ test('a runtime dir on a noexec mount is refused at load with EACCES and the fix
     return;
   }
   t.teardown(() => execFileSync('umount', ['-l', mountPoint]));
-  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER }, { blobsDir: path.join(mountPoint, 'blobs') });
+  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER }, { context: createContext({ runtimeDir: mountPoint }) });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'EACCES');
   t.regex(error?.message ?? '', /^cannot run driver sample's handler from .*\/noexec\/blobs\/sample: .* \(a noexec mount\?\)$/);
