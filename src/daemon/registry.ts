@@ -26,6 +26,15 @@ interface Managed {
  * serves only requests that find it in the same package directory (others
  * get EBUSY naming both).
  */
+/** The manager stamp of the package as it is on disk now; '' when it cannot be read (the load says why). */
+function stampOf(dir: string, name: string): string {
+  try {
+    return managerStamp(readPackage(dir, name));
+  } catch {
+    return '';
+  }
+}
+
 export class DriverRegistry {
   readonly #entries = new Map<string, Promise<Managed>>();
   readonly #ready = new Map<string, DriverManager>();
@@ -44,7 +53,11 @@ export class DriverRegistry {
     const dir = locatePackage(name, searchPath);
     for (;;) {
       const entry = this.#entries.get(name);
-      const current = await entry?.catch(() => undefined);
+      if (!entry) {
+        if (dir === null) throw notFoundError(name, searchPath);
+        return (await this.#replace(name, dir)).manager; // the entry is set before anything is awaited
+      }
+      const current = await entry.catch(() => undefined);
       if (this.#entries.get(name) !== entry) continue; // replaced while we waited
       if (dir === null) throw notFoundError(name, searchPath, current?.manager.loaded ? current.manager.package.dir : undefined);
       const pkgDir = path.join(path.resolve(dir), name);
@@ -52,17 +65,10 @@ export class DriverRegistry {
         if (current.manager.package.dir !== pkgDir) throw busyElsewhereError(name, current.manager.package.dir, pkgDir);
         return current.manager;
       }
-      if (current && current.manager.package.dir === pkgDir && current.stamp === (await this.#stamp(dir, name))) return current.manager;
-      await current?.manager.close(); // not loaded: nothing runs; a load that raced in is undone
-      return (await this.#replace(name, dir)).manager;
-    }
-  }
-
-  async #stamp(dir: string, name: string): Promise<string> {
-    try {
-      return managerStamp(readPackage(dir, name));
-    } catch {
-      return ''; // the load reports what is wrong
+      if (current && current.manager.package.dir === pkgDir && current.stamp === stampOf(dir, name)) return current.manager;
+      const made = this.#replace(name, dir);
+      await current?.manager.close(); // not loaded: nothing runs; a load on demand that raced in is undone
+      return (await made).manager;
     }
   }
 
