@@ -3,7 +3,8 @@ import type { UmdContext } from '../core/context.js';
 import type { LineRateSettings } from '../core/line-rate-limit.js';
 import { DriverManager } from '../core/manager.js';
 import { listPackages, locatePackage, notFoundError, readPackage } from '../core/package.js';
-import { managerStamp, resolveManager } from '../managers/index.js';
+import { managerStamp } from '../managers/index.js';
+import { openPackage } from '../managers/open-package.js';
 import type { InfoResult, ListEntry } from '../protocol/messages.js';
 import { busyElsewhereError, describePackage, listEntry, unloadedEntry } from './registry-entries.js';
 
@@ -88,8 +89,7 @@ export class DriverRegistry {
   }
 
   async #create(name: string, dir: string): Promise<Managed> {
-    const pkg = readPackage(dir, name);
-    const hooks = await resolveManager(pkg);
+    const { pkg, hooks } = await openPackage(dir, name);
     const { context, lineRate } = this.#opts;
     return { manager: new DriverManager(pkg, hooks, { context, ...(lineRate ? { lineRate } : {}) }), stamp: managerStamp(pkg) };
   }
