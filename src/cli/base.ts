@@ -2,6 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
 import { envSearchPath } from './context.js';
 import { connectDaemon, type ClientOptions } from '../client/launcher.js';
+import { withCliHints } from './hints.js';
 import { printUmdError } from './print-error.js';
 import { closest } from './suggest.js';
 import { exitCodeOf, oneLine, usageError } from './usage.js';
@@ -76,7 +77,7 @@ export abstract class UmdCommand extends Command {
     else if (error.oclif?.exit === 2) reported = this.#usage(error.message);
     else return super.catch(error);
     process.exitCode = exitCodeOf(reported);
-    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({ error: reported.toJSON() }, null, 2)}\n`);
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({ error: withCliHints(reported).toJSON() }, null, 2)}\n`);
     else printUmdError(reported);
     return undefined;
   }

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { isErrorCode, UmdError } from '../core/errors.js';
+import { UmdError } from '../core/errors.js';
 import type { LogEntry } from '../core/log.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../protocol/framing.js';
 import type { OpName, Ops, ResponseFrame } from '../protocol/messages.js';
@@ -109,8 +109,7 @@ export class DaemonConnection {
     }
     if (frame.id === 0 && 'ok' in frame && !frame.ok) {
       // An error about the connection itself (a frame it could not take): every waiting request failed.
-      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
-      this.#failAll(new UmdError(code, `the umd daemon refused a request: ${frame.error.message}`, { suggestions: frame.error.suggestions ?? [] }));
+      this.#failAll(UmdError.fromJSON(frame.error, 'the umd daemon refused a request: '));
       return;
     }
     const pending = this.#pending.get(frame.id);
@@ -128,8 +127,7 @@ export class DaemonConnection {
     clearTimeout(pending.timer);
     if (frame.ok) pending.resolve(frame.result);
     else {
-      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
-      pending.reject(new UmdError(code, frame.error.message, { suggestions: frame.error.suggestions ?? [] }));
+      pending.reject(UmdError.fromJSON(frame.error));
     }
   }
 

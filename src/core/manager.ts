@@ -7,7 +7,7 @@ import { exchange } from './exchange.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
 import { Lock } from './lock.js';
-import { notLoadedError, onDemandFailedError, startLimitError } from './manager-errors.js';
+import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
 import type { LogLevel } from './log.js';
 import type { UmdContext } from './context.js';
@@ -271,8 +271,10 @@ export class DriverManager {
       return { reply, loadedOnDemand, started, pid: handler.pid };
     } catch (error) {
       this.#stats.failures++;
-      await this.#shutdown('error');
-      throw this.#remember(error);
+      const exit = await this.#shutdown('error');
+      const failure = requestFailure(this.name, error, exit, handler.signalled);
+      if (failure.code === 'EPROTO') this.#log('error', failure.message);
+      throw this.#remember(failure);
     }
   }
 
@@ -353,7 +355,7 @@ export class DriverManager {
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
         // Killed or exited by itself while idle: `umd list` shows why it stopped.
         if (this.#handler === handler && !handler.signalled) {
-          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one; see `umd log`'] });
+          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one'], driver: this.name, topic: 'handler' });
         }
       },
     });
@@ -384,7 +386,7 @@ export class DriverManager {
       const failure = new UmdError(
         diedByItself ? 'ECHILD' : base.code,
         `driver ${this.name}: post_start health check of ${handlerName} (pid ${handler.pid}) failed: ${base.message}${died}`,
-        { cause: error, suggestions: ['See `umd log` for what the handler said'] },
+        { cause: error, driver: this.name, topic: 'handler' },
       );
       this.#log('error', failure.message);
       throw failure;

@@ -108,9 +108,7 @@ export function locatePackage(name: string, searchPath: readonly string[]): stri
 
 export function notFoundError(name: string, searchPath: readonly string[], loadedFrom?: string): UmdError {
   const loaded = loadedFrom ? ` (it is loaded from ${loadedFrom}, which this search path does not reach)` : '';
-  return new UmdError('ENOENT', `driver ${name} not found in ${searchPath.join(':')}${loaded}`, {
-    suggestions: ['Run `umd list` to see the drivers umd knows, or add its directory to UMD_DRIVER_PATH'],
-  });
+  return new UmdError('ENOENT', `driver ${name} not found in ${searchPath.join(':')}${loaded}`, { driver: name, topic: 'driver-not-found' });
 }
 
 /** Finds `<dir>/<name>/driver.json` in the first search directory that has it. */

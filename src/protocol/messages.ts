@@ -1,6 +1,6 @@
 import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode, UmdErrorJSON } from '../core/errors.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
 
 /** Every driver-facing request may carry the client's driver search path. */
@@ -122,11 +122,7 @@ export interface RequestFrame<K extends OpName = OpName> {
   params: Ops[K]['params'];
 }
 
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  suggestions?: string[];
-}
+export type ErrorBody = UmdErrorJSON;
 
 export type ResponseFrame =
   | { id: number; ok: true; result: unknown }

@@ -183,7 +183,7 @@ test('extra bytes after a reply are never taken as the next reply: the handler i
   // Where the 16 extra bytes land depends on pipe timing: in the reply's last chunk (EPROTO), before
   // the next request (restart first), or inside the next reply (its check fails). Every outcome is
   // named, no wrong reply is accepted, and the handler never serves two requests in a row.
-  const { manager } = await makeManager(t, 'chatty', { handler: fixture('extra_bytes') });
+  const { manager, logs } = await makeManager(t, 'chatty', { handler: fixture('extra_bytes') });
   let lastPid = 0;
   for (let i = 1; i <= 6; i++) {
     try {
@@ -193,6 +193,11 @@ test('extra bytes after a reply are never taken as the next reply: the handler i
       lastPid = sent.pid;
     } catch (error) {
       t.true(error instanceof UmdError && ['EPROTO', 'EINVAL', 'ENOPROTOOPT', 'EAGAIN'].includes(error.code), String(error));
+      if (error instanceof UmdError && error.code === 'EPROTO') {
+        // Named with the driver and the handler's fate, and logged.
+        t.regex(error.message, /^driver chatty: handler extra_bytes \(pid \d+\) wrote \d+ bytes past its 131072-byte reply; (umd killed the handler|the handler .+)$/);
+        t.true(logs.some((e) => e.level === 'error' && e.message === error.message));
+      }
     }
   }
   t.true(manager.status.restarts + manager.status.failures >= 2);

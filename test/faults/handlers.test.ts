@@ -29,7 +29,8 @@ test('3. a short reply followed by exit is EFAULT', async (t) => {
   const { pid } = await manager.load();
   const error = await t.throwsAsync(manager.send('9'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
-  t.is(error?.message, `read from handler short_reply (pid ${pid}) failed after 100 of 131072 bytes: it closed its end of the pipe`);
+  t.is(error?.message, `driver short: read from handler short_reply (pid ${pid}) failed after 100 of 131072 bytes: it closed its end of the pipe; the handler exited with status 0`);
+  t.like(error, { driver: 'short', topic: 'handler' });
   t.is(manager.state, 'stopped');
 });
 
