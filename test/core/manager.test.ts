@@ -90,7 +90,7 @@ test('a handler that crashes mid-reply fails the request with EFAULT; the next s
   const { pid } = await manager.load();
   const error = await t.throwsAsync(manager.send('5'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
-  t.regex(error?.message ?? '', new RegExp(`^read from handler crash_mid_reply \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
+  t.regex(error?.message ?? '', new RegExp(`^driver crash: read from handler crash_mid_reply \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
   t.false(alive(pid as number));
   t.is(manager.state, 'stopped');
   // The next send starts a fresh handler (post_start passes), which crashes again on the request itself.
