@@ -8,6 +8,6 @@ export { createContext, builtinDriversDir, type UmdContext, type ContextOptions 
 export { resolveManager, BUILTIN_MANAGERS } from './managers/index.js';
 export type { ManagerHooks, AnyManagerHooks } from './managers/types.js';
 export { Daemon } from './daemon/server.js';
-export { connectDaemon } from './client/launcher.js';
+export { connectDaemon } from './client/autostart.js';
 export { DaemonConnection } from './client/connection.js';
 export { runSelftest, type SelftestResult } from './selftest/run.js';

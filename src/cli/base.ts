@@ -1,7 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
 import { envSearchPath } from './context.js';
-import { connectDaemon, type ClientOptions } from '../client/launcher.js';
+import { connectDaemon, type ClientOptions } from '../client/autostart.js';
 import { withCliHints } from './hints.js';
 import { printUmdError } from './print-error.js';
 import { closest } from './suggest.js';

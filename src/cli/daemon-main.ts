@@ -28,7 +28,7 @@ export interface DaemonRunOptions {
  * by systemd (LISTEN_FDS) is served instead of binding one. The daemon's
  * record (umd.pid) is kept while it runs; a record left by a daemon that
  * ended uncleanly is reported first. Shared by `umd daemon run` and the
- * fast path the client's launcher takes.
+ * fast path the client's daemon starter (src/client/autostart.ts) takes.
  */
 export async function runDaemon(runtimeDir: string, options: DaemonRunOptions = {}): Promise<DaemonRunResult> {
   const listenFd = inheritedListenFd();

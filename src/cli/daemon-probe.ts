@@ -1,5 +1,5 @@
 import { envDurationMs, type DaemonConnection } from '../client/connection.js';
-import { connectDaemon } from '../client/launcher.js';
+import { connectDaemon } from '../client/autostart.js';
 import { isDaemonProcess, processState, readRecord } from '../core/daemon-record.js';
 import { UmdError } from '../core/errors.js';
 import { runtimePaths, type RuntimePaths } from '../core/paths.js';

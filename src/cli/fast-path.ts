@@ -13,7 +13,7 @@ export function prepareArgv(argv: string[]): string[] {
  * loads it is ~9 MB smaller. Only the plainest forms qualify: `umd send
  * DRIVER INPUT` with no flags, `umd selftest` with no flags when stdout is
  * not a terminal, and `daemon run --if-absent` exactly as the client's
- * launcher spawns it. Anything else returns false and goes through oclif,
+ * daemon starter (src/client/autostart.ts) spawns it. Anything else returns false and goes through oclif,
  * so help, flags, --json, the interactive selftest and every error about
  * usage stay oclif's.
  */
@@ -37,7 +37,7 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
   const [{ connectDaemon }, { envSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
-    import('../client/launcher.js'),
+    import('../client/autostart.js'),
     import('./context.js'),
     import('./send-request.js'),
     import('./driver-name.js'),
@@ -70,7 +70,7 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
 async function fastSelftest(): Promise<void> {
   const [{ randomInt }, { connectDaemon }, { envSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
     import('node:crypto'),
-    import('../client/launcher.js'),
+    import('../client/autostart.js'),
     import('./context.js'),
     import('../selftest/run.js'),
     import('./selftest-run.js'),
@@ -94,7 +94,7 @@ async function fastSelftest(): Promise<void> {
   }
 }
 
-/** The daemon the client's launcher starts, in the runtime dir of UMD_RUNTIME_DIR. */
+/** The daemon the client's daemon starter (autostart) starts, in the runtime dir of UMD_RUNTIME_DIR. */
 async function fastDaemon(): Promise<void> {
   const [{ runDaemon }, { envRuntimeDir }] = await Promise.all([import('./daemon-main.js'), import('./context.js')]);
   await reportingErrors(async () => {

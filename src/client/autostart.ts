@@ -66,7 +66,7 @@ function daemonEnv(paths: RuntimePaths): NodeJS.ProcessEnv {
 }
 
 /** Starts `umd daemon run` detached, its stderr going to the log file. */
-function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
+function spawnDaemon(paths: RuntimePaths): ReturnType<typeof spawn> {
   ensureRuntimeDir(paths.dir);
   const [command = process.execPath, ...args] = selfCommand();
   const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
@@ -148,7 +148,7 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
   const timeoutMs = options.startTimeoutMs ?? envDurationMs('UMD_DAEMON_START_TIMEOUT_MS', DEFAULT_START_TIMEOUT_MS);
   const previous = uncleanEnd(paths.dir);
   if (previous) (options.onUncleanEnd ?? ((note) => process.stderr.write(`umd: note: ${note}\n`)))(describeUncleanEnd(previous, paths.log));
-  const child = launch(paths);
+  const child = spawnDaemon(paths);
   const connection = await waitReady(paths, child, timeoutMs);
   connection.launchedPid = child.pid ?? null;
   return connection;
