@@ -4,7 +4,7 @@ import { describeUncleanEnd, readRecord, removeRecord, uncleanEnd, writeRecord }
 import { UmdError } from '../core/errors.js';
 import { runtimePaths } from '../core/paths.js';
 import { Daemon } from '../daemon/server.js';
-import { envDriverPath, envLauncher } from './context.js';
+import { envDriverPath, envLauncher, envRuntimeDir } from './context.js';
 import { echoEvent } from './daemon-echo.js';
 import { inheritedListenFd } from './socket-activation.js';
 
@@ -73,4 +73,17 @@ function keepRecord(daemon: Daemon, runtimeDir: string): () => void {
   return () => {
     if (readRecord(runtimeDir)?.pid === process.pid) removeRecord(runtimeDir);
   };
+}
+
+/**
+ * `umd daemon run`, assembled once for the oclif command and the fast path
+ * the daemon starter takes: the runtime dir (the flag's, else the
+ * environment's), then either every event echoed or one line saying it serves.
+ */
+export async function daemonEntry(o: { runtimeDir?: string; ifAbsent: boolean; echo: boolean; announce: (line: string) => void }): Promise<DaemonRunResult> {
+  return runDaemon(o.runtimeDir ?? envRuntimeDir(), {
+    ifAbsent: o.ifAbsent,
+    echo: o.echo,
+    ...(o.echo ? {} : { onReady: (daemon: Daemon) => o.announce(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
+  });
 }

@@ -66,41 +66,33 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** `umd selftest` with its defaults and plain output, as the oclif command runs it. */
+/** `umd selftest` with its defaults and plain output, through the oclif command's own entry. */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { envSearchPath }, { SELFTEST_DEFAULTS }, run] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { envSearchPath }, { SELFTEST_DEFAULTS }, { selftestEntry }] = await Promise.all([
     import('node:crypto'),
     import('../client/autostart.js'),
     import('./context.js'),
     import('../selftest/run.js'),
     import('./selftest-run.js'),
   ]);
-  const options = { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) };
-  const output = { json: false, log: (line: string) => process.stdout.write(`${line}\n`) };
-  let daemon;
+  let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   try {
-    daemon = await connectDaemon();
-  } catch (error) {
-    run.finishSelftest(run.unreachable(options, error), output);
-    return;
-  }
-  const progress = { done: 0 };
-  const stopListening = run.exitOnInterrupt(options, progress, false);
-  try {
-    run.finishSelftest(await run.runPlain(run.daemonTarget(daemon, envSearchPath(), progress), options, output.log), output);
+    await selftestEntry({
+      options: { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) },
+      json: false,
+      log: (line) => process.stdout.write(`${line}\n`),
+      connect: async () => (daemon = await connectDaemon()),
+      searchPath: envSearchPath(),
+    });
   } finally {
-    stopListening();
-    daemon.close();
+    daemon?.close();
   }
 }
 
 /** The daemon the client's daemon starter (autostart) starts, in the runtime dir of UMD_RUNTIME_DIR. */
 async function fastDaemon(): Promise<void> {
-  const [{ runDaemon }, { envRuntimeDir }] = await Promise.all([import('./daemon-main.js'), import('./context.js')]);
+  const { daemonEntry } = await import('./daemon-main.js');
   await reportingErrors(async () => {
-    await runDaemon(envRuntimeDir(), {
-      ifAbsent: true,
-      onReady: (daemon) => process.stdout.write(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}\n`),
-    });
+    await daemonEntry({ ifAbsent: true, echo: false, announce: (line) => process.stdout.write(`${line}\n`) });
   });
 }

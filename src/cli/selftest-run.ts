@@ -67,3 +67,38 @@ export function finishSelftest(result: SelftestResult, output: { json: boolean; 
 function paintVerdict(verdict: SelftestResult['result'], line: string): string {
   return verdict === 'pass' ? chalk.green(line) : verdict === 'fail' ? chalk.red(line) : chalk.yellow(line);
 }
+
+export interface SelftestEntry {
+  options: SelftestOptions;
+  json: boolean;
+  log: (line: string) => void;
+  /** The daemon's connection (the caller closes it). */
+  connect: () => Promise<DaemonConnection>;
+  searchPath: string[];
+  /** Runs the selftest with live progress (on a terminal); absent: one plain line every 50 iterations. */
+  live?: (target: SelftestTarget, options: SelftestOptions) => Promise<SelftestResult>;
+}
+
+/**
+ * `umd selftest`, assembled once for the oclif command and the fast path:
+ * connect (a daemon that cannot be reached fails the selftest), run with
+ * Ctrl-C reporting the seed, print the verdict, set kselftest's exit status.
+ */
+export async function selftestEntry(entry: SelftestEntry): Promise<SelftestResult> {
+  const output = { json: entry.json, log: entry.log };
+  let daemon: DaemonConnection;
+  try {
+    daemon = await entry.connect();
+  } catch (error) {
+    return finishSelftest(unreachable(entry.options, error), output);
+  }
+  const progress = { done: 0 };
+  const target = daemonTarget(daemon, entry.searchPath, progress);
+  const stopListening = exitOnInterrupt(entry.options, progress, entry.json);
+  try {
+    const result = entry.live ? await entry.live(target, entry.options) : await runPlain(target, entry.options, entry.log);
+    return finishSelftest(result, output);
+  } finally {
+    stopListening();
+  }
+}

@@ -1,9 +1,8 @@
 import { Flags } from '@oclif/core';
 import { randomInt } from 'node:crypto';
 import { UmdCommand } from '../cli/base.js';
-import { daemonTarget, exitOnInterrupt, finishSelftest, runPlain, unreachable } from '../cli/selftest-run.js';
+import { selftestEntry } from '../cli/selftest-run.js';
 import { runSelftest, SELFTEST_DEFAULTS, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
-import type { DaemonConnection } from '../client/connection.js';
 
 export default class Selftest extends UmdCommand {
   static override summary = "Run the kernel's umd_mgmt selftest against a driver: random sends, with unloads and on-demand reloads.";
@@ -24,23 +23,15 @@ export default class Selftest extends UmdCommand {
   async run(): Promise<SelftestResult> {
     const { flags } = await this.parse(Selftest);
     const options = { driver: flags.driver, iterations: flags.iterations, unloadEvery: flags['unload-every'], seed: flags.seed ?? randomInt(2 ** 31) };
-    const output = { json: this.jsonEnabled(), log: (line: string) => this.log(line) };
-    let daemon: DaemonConnection;
-    try {
-      daemon = await this.daemon(flags);
-    } catch (error) {
-      return finishSelftest(unreachable(options, error), output);
-    }
-    const progress = { done: 0 };
-    const target = daemonTarget(daemon, this.searchPath(), progress);
     const interactive = process.stdout.isTTY && !this.jsonEnabled();
-    const stopListening = exitOnInterrupt(options, progress, this.jsonEnabled());
-    try {
-      const result = interactive ? await this.#runWithListr(target, options) : await runPlain(target, options, output.log);
-      return finishSelftest(result, output);
-    } finally {
-      stopListening();
-    }
+    return selftestEntry({
+      options,
+      json: this.jsonEnabled(),
+      log: (line) => this.log(line),
+      connect: async () => this.daemon(flags),
+      searchPath: this.searchPath(),
+      ...(interactive ? { live: async (target, opts) => this.#runWithListr(target, opts) } : {}),
+    });
   }
 
   async #runWithListr(target: SelftestTarget, options: Parameters<typeof runSelftest>[1]): Promise<SelftestResult> {

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
-import { runDaemon, type DaemonRunResult } from '../../cli/daemon-main.js';
-import { envRuntimeDir } from '../../cli/context.js';
+import { daemonEntry, type DaemonRunResult } from '../../cli/daemon-main.js';
 
 export default class DaemonRun extends UmdCommand {
   static override summary = 'Run the daemon in the foreground (for a service manager).';
@@ -18,10 +17,6 @@ export default class DaemonRun extends UmdCommand {
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
     const echo = !flags['if-absent'] && !this.jsonEnabled() && !flags.quiet;
-    return runDaemon(runtimeDirOption(flags).runtimeDir ?? envRuntimeDir(), {
-      ifAbsent: flags['if-absent'],
-      echo,
-      ...(echo ? {} : { onReady: (daemon) => this.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
-    });
+    return daemonEntry({ ...runtimeDirOption(flags), ifAbsent: flags['if-absent'], echo, announce: (line) => this.log(line) });
   }
 }
