@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { makeDirs } from './make-dirs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,14 @@ export function checkSocketPath(paths: RuntimePaths): void {
   });
 }
 
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null; // not there, or a file on the way (ENOTDIR, reported by makeDirs)
+  }
+}
+
 /**
  * Creates the runtime directory 0700 if needed, and refuses one that another
  * user owns or that others may write to (they could swap the socket or a
@@ -92,17 +100,17 @@ export function checkSocketPath(paths: RuntimePaths): void {
  */
 export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIdentity } {
   const uid = process.getuid?.() ?? 0;
-  const planted = lstatSync(dir, { throwIfNoEntry: false });
+  checkSocketPath(runtimePaths(dir));
+  // Someone else's link is refused before anything is made through it; a file on the way is makeDirs' ENOTDIR.
+  const planted = lstatOrNull(dir);
   if (planted?.isSymbolicLink() && planted.uid !== 0 && planted.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is a symbolic link owned by uid ${planted.uid}, not by you or root`, {
       suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
     });
   }
-  checkSocketPath(runtimePaths(dir));
   makeDirs(dir, 'umd runtime directory');
-  const link = lstatSync(dir);
   checkParents(dir);
-  if (link.isSymbolicLink()) checkParents(realpathSync(dir));
+  if (lstatSync(dir).isSymbolicLink()) checkParents(realpathSync(dir));
   const st = statSync(dir);
   if (st.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`, {

@@ -35,8 +35,8 @@ test('a flooding handler cannot grow the daemon: stdout floods are killed, stder
   let total = 0;
   for (let i = 0; i < 100 && total !== 524_288 + 3; i++) {
     const shown = (await umd(env, ['log', '--driver', 'noisy', '-n', '100000'])).stdout.split('\n');
-    passed = shown.filter((l) => l.includes(' noisy/sample_umh: ')).length;
-    const suppressed = shown.flatMap((l) => / noisy: warn: suppressed (\d+) lines from sample_umh \(more than 200 in 10 s\)$/.exec(l)?.[1] ?? []);
+    passed = shown.filter((l) => l.includes(' noisy/flood_stderr: ')).length;
+    const suppressed = shown.flatMap((l) => / noisy: warn: suppressed (\d+) lines from flood_stderr \(more than 200 in 10 s\)$/.exec(l)?.[1] ?? []);
     total = passed + suppressed.map(Number).reduce((a, b) => a + b, 0);
     if (total !== 524_288 + 3) await sleep(250);
   }

@@ -16,7 +16,7 @@ test.serial('1 GiB on stdout that nobody asked for kills the handler at once, is
   const before = memoryOf(process.pid);
   const { manager, logs } = await makeManager(t, 'flooder', { handler: fixture('flood_stdout') });
   const { pid } = await manager.load();
-  const killed = new RegExp(`^sample_umh pid ${pid} wrote \\d+ bytes to stdout that nobody asked for; killed it$`);
+  const killed = new RegExp(`^flood_stdout pid ${pid} wrote \\d+ bytes to stdout that nobody asked for; killed it$`);
   t.true(await eventually(() => logs.some((e) => e.level === 'error' && killed.test(e.message)), 5000));
   t.true(await eventually(() => !alive(pid as number)));
   const after = memoryOf(process.pid);
@@ -38,7 +38,7 @@ test.serial('1 GiB past a reply: the handler is killed at the first byte past it
     (error: unknown) => (error as UmdError).code,
   );
   t.true(['EPROTO', '{"bytes":1,"offset":9}'].includes(outcome), outcome);
-  t.true(await eventually(() => logs.some((e) => e.message.startsWith(`sample_umh pid ${pid} wrote `) && e.message.endsWith('nobody asked for; killed it')), 5000));
+  t.true(await eventually(() => logs.some((e) => e.message.startsWith(`flood_reply pid ${pid} wrote `) && e.message.endsWith('nobody asked for; killed it')), 5000));
   t.true(await eventually(() => !alive(pid as number)));
   t.true(memoryOf(process.pid).hwmMiB - before.hwmMiB < 100);
   t.not((await manager.send('10')).pid, pid);
@@ -58,16 +58,16 @@ test('stderr is rate-limited per driver with a "suppressed N lines" record; cont
   // Every line the handler wrote is either in the log or counted as suppressed: 524288 + 3 of them.
   const total = () => {
     const entries = daemon.ring.tail(10_000, 'noisy');
-    const suppressed = lines(entries, 'umd').flatMap((e) => /^suppressed (\d+) lines from sample_umh \(more than 20 in 0\.4 s\)$/.exec(e.message)?.[1] ?? []);
-    return lines(entries, 'sample_umh').length + suppressed.map(Number).reduce((a, b) => a + b, 0);
+    const suppressed = lines(entries, 'umd').flatMap((e) => /^suppressed (\d+) lines from flood_stderr \(more than 20 in 0\.4 s\)$/.exec(e.message)?.[1] ?? []);
+    return lines(entries, 'flood_stderr').length + suppressed.map(Number).reduce((a, b) => a + b, 0);
   };
   t.true(await eventually(() => total() === 524_288 + 3, 10_000), `counted ${total()}`);
-  t.true(lines(daemon.ring.tail(10_000, 'noisy'), 'sample_umh').length < 1000);
+  t.true(lines(daemon.ring.tail(10_000, 'noisy'), 'flood_stderr').length < 1000);
   const forged = '\\x1b]0;pwned\\x07title\\x0dforged: Loaded evil pid 1\\x1b[2K';
   const shown = await client.request('log', { driver: 'noisy', lines: 10_000 });
-  t.true(shown.some((e) => e.source === 'sample_umh' && e.message === forged));
+  t.true(shown.some((e) => e.source === 'flood_stderr' && e.message === forged));
   const file = readFileSync(daemon.paths.log, 'utf8');
-  t.true(file.includes(`noisy/sample_umh: ${forged}\n`));
+  t.true(file.includes(`noisy/flood_stderr: ${forged}\n`));
   // eslint-disable-next-line no-control-regex
   t.false(/[\x00-\x08\x0b-\x1f\x7f]/.test(file), 'no raw control character reaches umd.log');
 });
@@ -108,10 +108,10 @@ test('lines a handler writes to its private /dev/kmsg are rate-limited with its 
   t.deepEqual((await manager.send('5')).result, { bytes: 1, offset: 5 });
   // Every line, "Started flood_kmsg" (stderr, the same budget) and 5000 records, is logged or counted as suppressed.
   const counted = () => {
-    const passed = logs.filter((e) => e.source === 'sample_umh').length;
-    const suppressed = logs.flatMap((e) => /^suppressed (\d+) lines from sample_umh/.exec(e.message)?.[1] ?? []).map(Number);
+    const passed = logs.filter((e) => e.source === 'flood_kmsg').length;
+    const suppressed = logs.flatMap((e) => /^suppressed (\d+) lines from flood_kmsg/.exec(e.message)?.[1] ?? []).map(Number);
     return passed + suppressed.reduce((a, b) => a + b, 0);
   };
   t.true(await eventually(() => counted() === 5001, 10_000), `counted ${counted()}`);
-  t.true(logs.filter((e) => e.source === 'sample_umh').length <= 40);
+  t.true(logs.filter((e) => e.source === 'flood_kmsg').length <= 40);
 });

@@ -14,10 +14,10 @@ test('every start counts: ten sends to a driver whose handler dies at start make
   const codes: string[] = [];
   for (let i = 0; i < 10; i++) codes.push(await codeOf(manager.send('1')));
   t.deepEqual(codes, [...Array<string>(5).fill('ENOPROTOOPT'), ...Array<string>(5).fill('EAGAIN')]);
-  t.is(logs.filter((e) => /^Loaded sample_umh pid \d+$/.test(e.message)).length, 5);
+  t.is(logs.filter((e) => /^Loaded exit_at_start pid \d+$/.test(e.message)).length, 5);
   t.is(manager.state, 'failed');
-  t.regex(manager.status.lastError?.message ?? '', /^driver dying: handler sample_umh failed 5 starts within 60 s; not starting it for another (59|60) s$/);
-  t.is(logs.filter((e) => e.level === 'error' && e.message.startsWith('driver dying: handler sample_umh failed 5 starts')).length, 1);
+  t.regex(manager.status.lastError?.message ?? '', /^driver dying: handler exit_at_start failed 5 starts within 60 s; not starting it for another (59|60) s$/);
+  t.is(logs.filter((e) => e.level === 'error' && e.message.startsWith('driver dying: handler exit_at_start failed 5 starts')).length, 1);
 });
 
 test('failed clears by itself after the cool-down, and at an explicit load', async (t) => {
@@ -27,10 +27,10 @@ test('failed clears by itself after the cool-down, and at an explicit load', asy
   t.true(await eventually(() => manager.state === 'unloaded', 5000), 'failed cleared after the cool-down');
   // A fresh burst of starts, then failed again.
   t.deepEqual([await codeOf(manager.send('1')), await codeOf(manager.send('1')), await codeOf(manager.send('1'))], ['ENOPROTOOPT', 'ENOPROTOOPT', 'EAGAIN']);
-  t.is(logs.filter((e) => e.message.startsWith('Loaded sample_umh')).length, 4);
+  t.is(logs.filter((e) => e.message.startsWith('Loaded exit_at_start')).length, 4);
   t.is(manager.state, 'failed');
   t.is(await codeOf(manager.load()), 'ECHILD', 'umd load clears failed and starts the handler');
-  t.is(logs.filter((e) => e.message.startsWith('Loaded sample_umh')).length, 5);
+  t.is(logs.filter((e) => e.message.startsWith('Loaded exit_at_start')).length, 5);
 });
 
 test('a handler that dies of a request is restarted with backoff and never fails the driver for others', async (t) => {
