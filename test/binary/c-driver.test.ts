@@ -1,22 +1,12 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runCommand as run } from '../helpers/cli.js';
 import { assertNoStrayProcesses, ROOT, tempDir } from '../helpers/runtime.js';
 
 // examples/c-upper built as drivers/README.md says, outside the repository,
 // and run by the single executable. dist/umd is built by `npm test` before ava.
 const BINARY = path.join(ROOT, 'dist/umd');
-
-async function run(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
-}
 
 test('the C example driver, built outside the repo with umd_pipe.h, is packaged and loaded by the binary', async (t) => {
   if (!existsSync(BINARY)) {
