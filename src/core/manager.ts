@@ -10,7 +10,6 @@ import { Lock } from './lock.js';
 import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
 import type { LogLevel } from './log.js';
-import type { UmdContext } from './context.js';
 import { readPackage, type DriverPackage } from './package.js';
 import { planFor, SandboxSession } from '../sandbox/session.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
@@ -31,7 +30,6 @@ export class DriverManager {
   readonly hooks: AnyManagerHooks;
   #pkg: DriverPackage;
   readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate'>> & { timeoutMs: number | undefined };
-  readonly #context: UmdContext;
   readonly #lock = new Lock();
   readonly #driverLog: DriverLog;
   /** The start limit given by the library user, else one made from driver.json at each `load`. */
@@ -50,7 +48,6 @@ export class DriverManager {
     this.name = pkg.name;
     this.#pkg = pkg;
     this.hooks = hooks;
-    this.#context = options.context;
     this.#opts = {
       context: options.context,
       log: options.log ?? options.context.log,
@@ -100,7 +97,7 @@ export class DriverManager {
 
   /** The loaded driver's sandbox, or the one its next load would set up (for `umd info`). */
   async plannedSandbox(): Promise<SandboxPlan> {
-    return this.#sandbox?.plan ?? planFor(this.#context, this.name, this.#pkg.manifest, this.#opts.launch, this.#pkg.handlerPath);
+    return this.#sandbox?.plan ?? planFor(this.#opts.context, this.name, this.#pkg.manifest, this.#opts.launch, this.#pkg.handlerPath);
   }
 
   #log(level: LogLevel, message: string, source = 'umd'): void {
@@ -140,7 +137,7 @@ export class DriverManager {
     const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
     if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
     if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
-    const copy = installBlob(pkg, this.#context.blobsDir);
+    const copy = installBlob(pkg, this.#opts.context.blobsDir);
     this.#pkg = pkg;
     this.#blobCopy = copy;
     this.#startsThisLoad = 0;
@@ -335,7 +332,7 @@ export class DriverManager {
     verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
     const handlerName = this.handlerLabel;
     this.#sandbox ??= await SandboxSession.open({
-      context: this.#context,
+      context: this.#opts.context,
       driver: this.name,
       handlerName,
       manifest: this.#pkg.manifest,
