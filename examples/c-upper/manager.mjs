@@ -4,7 +4,10 @@
 // Reply: the same 64 bytes in upper case, or the handler is not trusted.
 const SIZE = 64;
 
-/** An Error whose `code` is an errno name becomes umd's own error with that code. */
+/**
+ * An Error whose `code` is an errno name becomes umd's own error with that code.
+ * @param {string} message
+ */
 function invalid(message) {
   return Object.assign(new Error(message), { code: 'EINVAL' });
 }
