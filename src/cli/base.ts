@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
-import { envSearchPath } from './context.js';
+import { envClientOptions, envSearchPath } from './context.js';
 import { connectDaemon, type ClientOptions } from '../client/autostart.js';
 import { withCliHints } from './hints.js';
 import { printUmdError } from './print-error.js';
@@ -54,9 +54,9 @@ export abstract class UmdCommand extends Command {
   }
 
   /** The daemon's connection, starting the daemon when none answers. */
-  protected async daemon(flags: { 'runtime-dir'?: string | undefined }, options: Omit<ClientOptions, 'runtimeDir'> = {}): Promise<DaemonConnection> {
+  protected async daemon(flags: { 'runtime-dir'?: string | undefined }, options: Partial<ClientOptions> = {}): Promise<DaemonConnection> {
     if (this.#connection) return this.#connection;
-    this.#connection = await connectDaemon({ ...runtimeDirOption(flags), ...options });
+    this.#connection = await connectDaemon({ ...envClientOptions(runtimeDirOption(flags).runtimeDir), ...options });
     return this.#connection;
   }
 

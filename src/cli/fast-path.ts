@@ -36,7 +36,7 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
 
 /** `umd send DRIVER INPUT`, printing what the oclif command prints. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { envSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
+  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
     import('../client/autostart.js'),
     import('./context.js'),
     import('./send-request.js'),
@@ -45,7 +45,7 @@ async function fastSend(driver: string, input: string): Promise<void> {
   await reportingErrors(async () => {
     checkedDriverName(driver);
     checkInputSize(driver, input);
-    const daemon = await connectDaemon();
+    const daemon = await connectDaemon(envClientOptions());
     try {
       process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: envSearchPath() }))}\n`);
     } finally {
@@ -68,7 +68,7 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
 
 /** `umd selftest` with its defaults and plain output, through the oclif command's own entry. */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { envSearchPath }, { SELFTEST_DEFAULTS }, { selftestEntry }] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { envClientOptions, envSearchPath }, { SELFTEST_DEFAULTS }, { selftestEntry }] = await Promise.all([
     import('node:crypto'),
     import('../client/autostart.js'),
     import('./context.js'),
@@ -81,7 +81,7 @@ async function fastSelftest(): Promise<void> {
       options: { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) },
       json: false,
       log: (line) => process.stdout.write(`${line}\n`),
-      connect: async () => (daemon = await connectDaemon()),
+      connect: async () => (daemon = await connectDaemon(envClientOptions())),
       searchPath: envSearchPath(),
     });
   } finally {
