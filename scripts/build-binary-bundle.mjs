@@ -1,8 +1,11 @@
 // Bundles the compiled CLI (dist/src, from tsc) into one CommonJS file,
 // dist/umd.cjs: the npm `bin` loads it (bin/run.js) and the single
 // executable is built from it (scripts/build-binary.mjs). Run after tsc and
-// `oclif manifest`: package.json and oclif.manifest.json go in with it.
+// `oclif manifest`. package.json goes in with it, its oclif.commands pointing
+// at the bundle: oclif's explicit strategy then loads the command index
+// (COMMANDS) from the bundle itself, which is already loaded.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readFile, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -15,6 +18,7 @@ const json = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
 
 const { name, version, description, type, oclif } = json('package.json');
 const manifest = json('oclif.manifest.json');
+const bundled = { name, version, description, type, oclif: { ...oclif, commands: { ...oclif.commands, target: './dist/umd.cjs' } } };
 if (manifest.version !== version) {
   throw new Error(`oclif.manifest.json is for version ${manifest.version}, package.json says ${version}: run \`oclif manifest\``);
 }
@@ -54,7 +58,7 @@ const builtinImports = {
 };
 
 const result = await build({
-  entryPoints: [path.join(dist, 'src/cli/bundled.js')],
+  entryPoints: [path.join(dist, 'src/cli/bundle.js')],
   outfile: path.join(dist, 'umd.cjs'),
   bundle: true,
   platform: 'node',
@@ -62,14 +66,24 @@ const result = await build({
   target: 'node20',
   // oclif's TypeScript support for development, never used by a built CLI.
   external: ['typescript'],
-  define: { UMD_BUNDLED: JSON.stringify({ pjson: { name, version, description, type, oclif }, manifest }) },
+  define: { UMD_BUNDLED: JSON.stringify({ pjson: bundled }) },
   plugins: [importMetaUrl, builtinImports],
   // oclif checks its own package.json's engines when it loads: inside a bundle
   // that file is not there (the single executable warns), and node is known.
-  banner: { js: 'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";' },
+  // In the single executable require() knows only builtins, and the bundle is
+  // not a file: oclif's require of the explicit target (the bundle's own path)
+  // is answered with the bundle's exports there.
+  banner: { js: [
+    'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";',
+    'if (require("node:sea").isSea()) { const self = require("node:path").join(require("node:path").dirname(process.execPath), "dist", "umd.cjs"); const builtin = require; require = Object.assign((id) => (id === self ? module.exports : builtin(id)), { main: builtin.main }); }',
+  ].join('\n') },
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
 process.stdout.write(`umd: wrote dist/umd.cjs (${Math.round(bytes / 1024)} KiB)\n`);
+
+// The V8 code cache bin/run.js compiles the bundle with (see scripts/write-code-cache.mjs).
+const cached = spawnSync(process.execPath, [path.join(root, 'scripts/write-code-cache.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+if (cached.status !== 0) throw new Error(`scripts/write-code-cache.mjs failed (${cached.error?.message ?? `exit status ${cached.status}`})`);

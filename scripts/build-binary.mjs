@@ -1,12 +1,14 @@
-// Builds dist/umd, one executable file: this machine's node with the bundled
-// CLI (dist/umd.cjs) injected as a Single Executable Application blob, and
-// the built-in drivers and the handler launcher as its assets. Nothing is
+// Builds dist/umd, one executable file: this machine's node with a Single
+// Executable Application blob whose main script (src/cli/sea-main.ts) loads
+// the bundled CLI (dist/umd.cjs) and its code cache, both assets, as
+// bin/run.js does; the built-in drivers and the handler launcher are assets too. Nothing is
 // downloaded: the node binary is the one running this script.
 // Usage: node scripts/build-binary.mjs   (after `npm run build`)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { build } from 'esbuild';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -50,14 +52,31 @@ function embeddedFiles() {
 }
 
 if (!existsSync(from('dist/umd.cjs'))) fail('dist/umd.cjs is missing: run `npm run build` first');
+if (!existsSync(from('dist/umd.cjs.cache'))) fail('dist/umd.cjs.cache is missing: run `npm run build` first');
 const started = Date.now();
 mkdirSync(from('dist/sea'), { recursive: true });
 
 // The SEA config: sea-config.json, plus the assets listed by the index that src/core/embedded.ts reads.
 const files = embeddedFiles();
 writeFileSync(from('dist/sea/embedded.json'), `${JSON.stringify({ files }, null, 2)}\n`);
+// The main script loads the bundle and its code cache, both assets, as bin/run.js loads them (src/cli/sea-main.ts).
+await build({
+  entryPoints: [from('dist/src/cli/sea-main.js')],
+  outfile: from('dist/sea/main.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 const config = JSON.parse(readFileSync(from('sea-config.json'), 'utf8'));
-config.assets = { 'embedded.json': 'dist/sea/embedded.json', ...Object.fromEntries(files.map((f) => [f.path, f.path])) };
+config.assets = {
+  'umd.cjs': 'dist/umd.cjs',
+  'umd.cjs.cache': 'dist/umd.cjs.cache',
+  'embedded.json': 'dist/sea/embedded.json',
+  ...Object.fromEntries(files.map((f) => [f.path, f.path])),
+};
 writeFileSync(from('dist/sea/sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
 step('node --experimental-sea-config', process.execPath, ['--experimental-sea-config', 'dist/sea/sea-config.json']);
 

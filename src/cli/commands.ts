@@ -1,6 +1,8 @@
-// Every command by its oclif id, as oclif's file loader finds them in
-// src/commands/: the "explicit" command index of the bundled CLI
-// (src/cli/bundled.ts). test/binary/bundle.test.ts checks that it misses none.
+// Every command by its oclif id: the index oclif's "explicit" command
+// strategy loads (package.json: oclif.commands, identifier COMMANDS), from
+// dist/src/cli/commands.js or, in the bundle and the binary, from the bundle,
+// which re-exports it (src/cli/bundle.ts). Add a new command here;
+// test/binary/bundle.test.ts checks that none of src/commands/ is missing.
 import type { Command } from '@oclif/core';
 import Completion from '../commands/completion.js';
 import DaemonRun from '../commands/daemon/run.js';

@@ -4,7 +4,7 @@ import { describeUncleanEnd, readRecord, removeRecord, uncleanEnd, writeRecord }
 import { UmdError } from '../core/errors.js';
 import { runtimePaths } from '../core/paths.js';
 import { Daemon } from '../daemon/server.js';
-import { envDriverPath, envLauncher, envRuntimeDir } from './context.js';
+import { envDriverPath, envLauncher } from './context.js';
 import { echoEvent } from './daemon-echo.js';
 import { inheritedListenFd } from './socket-activation.js';
 
@@ -76,14 +76,15 @@ function keepRecord(daemon: Daemon, runtimeDir: string): () => void {
 }
 
 /**
- * `umd daemon run`, assembled once for the oclif command and the fast path
- * the daemon starter takes: the runtime dir (the flag's, else the
- * environment's), then either every event echoed or one line saying it serves.
+ * The body of `umd daemon run`, for the oclif command and for the fast path
+ * the client's launcher takes: echo the log in the foreground, otherwise
+ * one line when it serves (none with --if-absent when another one does).
  */
-export async function daemonEntry(o: { runtimeDir?: string; ifAbsent: boolean; echo: boolean; announce: (line: string) => void }): Promise<DaemonRunResult> {
-  return runDaemon(o.runtimeDir ?? envRuntimeDir(), {
-    ifAbsent: o.ifAbsent,
-    echo: o.echo,
-    ...(o.echo ? {} : { onReady: (daemon: Daemon) => o.announce(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
+export async function daemonRunCommand(runtimeDir: string, options: { ifAbsent: boolean; quiet: boolean; log: (line: string) => void }): Promise<DaemonRunResult> {
+  const echo = !options.ifAbsent && !options.quiet;
+  return runDaemon(runtimeDir, {
+    ifAbsent: options.ifAbsent,
+    echo,
+    ...(echo ? {} : { onReady: (daemon: Daemon) => options.log(`umd: daemon pid ${process.pid} serving ${daemon.paths.socket}`) }),
   });
 }

@@ -8,7 +8,9 @@ export function prepareArgv(argv: string[]): string[] {
 }
 
 /**
- * The invocations that run without oclif. Loading oclif takes longer than
+ * The invocations that run without oclif, each through the same body
+ * (sendCommand, selftestCommand, daemonRunCommand) as its oclif command: this
+ * only recognizes argv that needs no parsing. Loading oclif takes longer than
  * `umd send` itself (see bench/README.md, P3), and a daemon that never
  * loads it is ~9 MB smaller. Only the plainest forms qualify: `umd send
  * DRIVER INPUT` with no flags, `umd selftest` with no flags when stdout is
@@ -34,27 +36,29 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
   return false;
 }
 
-/** `umd send DRIVER INPUT`, printing what the oclif command prints. */
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** `umd send DRIVER INPUT`: the body of the oclif command (sendCommand), with the argument check its parser makes. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { sendRequest, describeSend, checkInputSize }, { checkedDriverName }] = await Promise.all([
+  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { sendCommand }, { checkedDriverName }] = await Promise.all([
     import('../client/autostart.js'),
     import('./context.js'),
     import('./send-request.js'),
     import('./driver-name.js'),
   ]);
+  let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   await reportingErrors(async () => {
-    checkedDriverName(driver);
-    checkInputSize(driver, input);
-    const daemon = await connectDaemon(envClientOptions());
     try {
-      process.stdout.write(`${describeSend(await sendRequest(daemon, { driver, input, searchPath: envSearchPath() }))}\n`);
+      await sendCommand(async () => (daemon = await connectDaemon(envClientOptions())), { driver: checkedDriverName(driver), input, searchPath: envSearchPath() }, print);
     } finally {
-      daemon.close();
+      daemon?.close();
     }
   });
 }
 
-/** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with exit status 1. */
+/** Runs `work`; a UmdError it throws is printed as the oclif commands print it, with their exit status. */
 async function reportingErrors(work: () => Promise<void>): Promise<void> {
   const [{ UmdError }, { printUmdError }, { exitCodeOf }] = await Promise.all([import('../core/errors.js'), import('./print-error.js'), import('./usage.js')]);
   try {
@@ -66,9 +70,9 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
   }
 }
 
-/** `umd selftest` with its defaults and plain output, through the oclif command's own entry. */
+/** `umd selftest` with its defaults and plain output: the body of the oclif command (selftestCommand). */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { envClientOptions, envSearchPath }, { SELFTEST_DEFAULTS }, { selftestEntry }] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { envClientOptions, envSearchPath }, { SELFTEST_DEFAULTS }, { selftestCommand }] = await Promise.all([
     import('node:crypto'),
     import('../client/autostart.js'),
     import('./context.js'),
@@ -77,22 +81,16 @@ async function fastSelftest(): Promise<void> {
   ]);
   let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   try {
-    await selftestEntry({
-      options: { ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) },
-      json: false,
-      log: (line) => process.stdout.write(`${line}\n`),
-      connect: async () => (daemon = await connectDaemon(envClientOptions())),
-      searchPath: envSearchPath(),
-    });
+    await selftestCommand({ ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) }, { json: false, log: print, connect: async () => (daemon = await connectDaemon(envClientOptions())), searchPath: envSearchPath() });
   } finally {
     daemon?.close();
   }
 }
 
-/** The daemon the client's daemon starter (autostart) starts, in the runtime dir of UMD_RUNTIME_DIR. */
+/** `umd daemon run --if-absent` as the client's daemon starter (autostart) spawns it: the body of the oclif command (daemonRunCommand). */
 async function fastDaemon(): Promise<void> {
-  const { daemonEntry } = await import('./daemon-main.js');
+  const [{ daemonRunCommand }, { envRuntimeDir }] = await Promise.all([import('./daemon-main.js'), import('./context.js')]);
   await reportingErrors(async () => {
-    await daemonEntry({ ifAbsent: true, echo: false, announce: (line) => process.stdout.write(`${line}\n`) });
+    await daemonRunCommand(envRuntimeDir(), { ifAbsent: true, quiet: false, log: print });
   });
 }

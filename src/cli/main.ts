@@ -1,6 +1,5 @@
-// The oclif half of the command line, shared by bin/run.js (oclif's file
-// loader, in development) and dist/umd.cjs (the bundle and the single
-// executable): argv is normalized (`-v`, `help send`), the command is run,
+// The oclif half of the command line, called by main() of entry.ts (from
+// bin/run.js, the bundle and the single executable alike): argv is normalized (`-v`, `help send`), the command is run,
 // and what oclif itself would report in its own format (an unknown command
 // or topic) is reported as every umd error is: `umd: ...`, `umd: hint:`,
 // exit status 2, or `{"error": ...}` on stdout with --json.
@@ -39,7 +38,9 @@ export function unknownCommand(config: Config, argv: string[]): UmdError {
 
 /** Runs the command line under oclif; an error that escapes a command is reported the umd way. */
 export async function runCli(argv: string[], loadOptions: Interfaces.LoadOptions): Promise<void> {
-  const { Config: ConfigClass, run, flush } = await import('@oclif/core');
+  const { Config: ConfigClass, run, flush, settings } = await import('@oclif/core');
+  // umd runs compiled JavaScript only: oclif must not look for TypeScript sources (NODE_ENV=test or development turns that on).
+  settings.enableAutoTranspile = false;
   const config = await ConfigClass.load(loadOptions);
   const args = normalizeArgv(argv);
   try {

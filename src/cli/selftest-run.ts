@@ -68,35 +68,30 @@ function paintVerdict(verdict: SelftestResult['result'], line: string): string {
   return verdict === 'pass' ? chalk.green(line) : verdict === 'fail' ? chalk.red(line) : chalk.yellow(line);
 }
 
-export interface SelftestEntry {
-  options: SelftestOptions;
+/** How `umd selftest` reaches the daemon and reports, as the oclif command and the fast path each set it up. */
+export interface SelftestIo {
   json: boolean;
   log: (line: string) => void;
-  /** The daemon's connection (the caller closes it). */
   connect: () => Promise<DaemonConnection>;
   searchPath: string[];
-  /** Runs the selftest with live progress (on a terminal); absent: one plain line every 50 iterations. */
-  live?: (target: SelftestTarget, options: SelftestOptions) => Promise<SelftestResult>;
+  /** The live progress for a terminal (listr2); without it, plain lines. */
+  interactive?: (target: SelftestTarget, options: SelftestOptions) => Promise<SelftestResult>;
 }
 
-/**
- * `umd selftest`, assembled once for the oclif command and the fast path:
- * connect (a daemon that cannot be reached fails the selftest), run with
- * Ctrl-C reporting the seed, print the verdict, set kselftest's exit status.
- */
-export async function selftestEntry(entry: SelftestEntry): Promise<SelftestResult> {
-  const output = { json: entry.json, log: entry.log };
+/** The body of `umd selftest` once its options are known: connect, run with Ctrl-C handled, report, set the exit status. */
+export async function selftestCommand(options: SelftestOptions, io: SelftestIo): Promise<SelftestResult> {
+  const output = { json: io.json, log: io.log };
   let daemon: DaemonConnection;
   try {
-    daemon = await entry.connect();
+    daemon = await io.connect();
   } catch (error) {
-    return finishSelftest(unreachable(entry.options, error), output);
+    return finishSelftest(unreachable(options, error), output);
   }
   const progress = { done: 0 };
-  const target = daemonTarget(daemon, entry.searchPath, progress);
-  const stopListening = exitOnInterrupt(entry.options, progress, entry.json);
+  const target = daemonTarget(daemon, io.searchPath, progress);
+  const stopListening = exitOnInterrupt(options, progress, io.json);
   try {
-    const result = entry.live ? await entry.live(target, entry.options) : await runPlain(target, entry.options, entry.log);
+    const result = io.interactive ? await io.interactive(target, options) : await runPlain(target, options, io.log);
     return finishSelftest(result, output);
   } finally {
     stopListening();

@@ -35,3 +35,14 @@ export function describeSend(sent: SendResult): string {
   const how = sent.loadedOnDemand ? ' (loaded on demand)' : sent.started ? ' (handler restarted)' : '';
   return `umd: ${sent.driver}: ${sent.summary}${how}`;
 }
+
+/**
+ * The body of `umd send` once its input is known, run by the oclif command
+ * and by the fast path alike: the size check, the request, the line printed.
+ */
+export async function sendCommand(connect: () => Promise<DaemonConnection>, request: SendRequest, log: (line: string) => void): Promise<SendResult> {
+  checkInputSize(request.driver, request.input);
+  const result = await sendRequest(await connect(), request);
+  log(describeSend(result));
+  return result;
+}

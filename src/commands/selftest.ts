@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { randomInt } from 'node:crypto';
 import { UmdCommand } from '../cli/base.js';
-import { selftestEntry } from '../cli/selftest-run.js';
+import { selftestCommand } from '../cli/selftest-run.js';
 import { runSelftest, SELFTEST_DEFAULTS, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
 
 export default class Selftest extends UmdCommand {
@@ -24,13 +24,12 @@ export default class Selftest extends UmdCommand {
     const { flags } = await this.parse(Selftest);
     const options = { driver: flags.driver, iterations: flags.iterations, unloadEvery: flags['unload-every'], seed: flags.seed ?? randomInt(2 ** 31) };
     const interactive = process.stdout.isTTY && !this.jsonEnabled();
-    return selftestEntry({
-      options,
+    return selftestCommand(options, {
       json: this.jsonEnabled(),
       log: (line) => this.log(line),
       connect: async () => this.daemon(flags),
       searchPath: this.searchPath(),
-      ...(interactive ? { live: async (target, opts) => this.#runWithListr(target, opts) } : {}),
+      ...(interactive ? { interactive: async (target, opts) => this.#runWithListr(target, opts) } : {}),
     });
   }
 

@@ -4,7 +4,7 @@ import { driverArg, durationFlag } from '../cli/args.js';
 import { UmdCommand } from '../cli/base.js';
 import { splitFieldFlags } from '../cli/field-flags.js';
 import { checkFieldFlags } from '../cli/send-fields.js';
-import { checkInputSize, describeSend, sendRequest } from '../cli/send-request.js';
+import { sendCommand } from '../cli/send-request.js';
 import { usageError } from '../cli/usage.js';
 import { MAX_INPUT_BYTES } from '../protocol/framing.js';
 import type { SendResult } from '../protocol/messages.js';
@@ -51,9 +51,7 @@ export default class Send extends UmdCommand {
       ]);
     }
     const input = hasFields ? JSON.stringify(fields) : flags.stdin ? await text(process.stdin) : (args.input as string);
-    checkInputSize(args.driver, input);
-    const result = await sendRequest(daemon ?? (await this.daemon(flags)), { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) });
-    this.log(describeSend(result));
-    return result;
+    const request = { driver: args.driver, input, searchPath: this.searchPath(), ...(flags.timeout ? { timeoutMs: flags.timeout } : {}) };
+    return sendCommand(async () => daemon ?? this.daemon(flags), request, (line) => this.log(line));
   }
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { BIN, ROOT } from '../helpers/runtime.js';
+import { ROOT } from '../helpers/runtime.js';
 
 const BUNDLE = path.join(ROOT, 'dist/umd.cjs');
 
@@ -26,8 +26,8 @@ async function node(args: string[]): Promise<{ code: number | null; stdout: stri
 }
 
 /** The CLI as oclif loads it from files: what bin/run.js does without the bundle. */
-const MAIN = path.join(ROOT, 'dist/src/cli/main.js');
-const FILE_LOADER = `import { runCli } from ${JSON.stringify(MAIN)}; await runCli(process.argv.slice(1), ${JSON.stringify(BIN)});`;
+const ENTRY = path.join(ROOT, 'dist/src/cli/entry.js');
+const FILE_LOADER = `import { main } from ${JSON.stringify(ENTRY)}; await main(process.argv.slice(1), { root: ${JSON.stringify(ROOT)} });`;
 
 test('the bundled command index has every command file of src/commands', (t) => {
   t.deepEqual(Object.keys(COMMANDS).sort(), commandIds(path.join(ROOT, 'dist/src/commands')).sort());
@@ -35,7 +35,7 @@ test('the bundled command index has every command file of src/commands', (t) => 
 
 test('dist/umd.cjs is built from the current compiled sources', (t) => {
   const bundle = statSync(BUNDLE).mtimeMs;
-  t.true(bundle >= statSync(path.join(ROOT, 'dist/src/cli/bundled.js')).mtimeMs, 'dist/umd.cjs is older than dist/src: run `npm run build`');
+  t.true(bundle >= statSync(path.join(ROOT, 'dist/src/cli/entry.js')).mtimeMs, 'dist/umd.cjs is older than dist/src: run `npm run build`');
 });
 
 const sameAsFiles = test.macro({

@@ -1,5 +1,6 @@
 import test from 'ava';
 import path from 'node:path';
+import { COMMANDS } from '../../src/cli/commands.js';
 import { BIN, ROOT, tempDir } from '../helpers/runtime.js';
 import { runCommand, type CliResult } from '../helpers/cli.js';
 
@@ -40,6 +41,27 @@ for (const [name, command] of [
       t.is(result.code, c.code, c.args.join(' '));
       t.regex(result.stdout, c.out, c.args.join(' '));
       t.regex(result.stderr, c.err, c.args.join(' '));
+    }
+  });
+}
+
+// Issue 13, point 5: every command of the explicit index is reachable through each way in. `--help` would not show it (oclif
+// answers help from the manifest without loading the command); an unknown flag does: the command's own class parses and
+// reports it (`umd: <command>: ...`, exit 2), and nothing is started.
+for (const [name, command] of [
+  ['bin/run.js', [process.execPath, BIN]],
+  ['the bundle', [process.execPath, path.join(ROOT, 'dist/umd.cjs')]],
+  ['dist/umd', [BINARY]],
+] as const) {
+  test(`${name}: every command of the index is loaded and parses its own command line`, async (t) => {
+    const env = { UMD_RUNTIME_DIR: path.join(tempDir(t), 'run'), NO_COLOR: '1' };
+    for (const id of Object.keys(COMMANDS)) {
+      const words = id.split(':');
+      const result = await run([...command], [...words, '--no-such-flag'], env);
+      t.is(result.code, 2, id);
+      t.is(result.stdout, '', id);
+      const expected = id === 'send' ? 'missing 1 required arg: driver (Driver name, e.g. sample)' : 'nonexistent flag: --no-such-flag';
+      t.true(result.stderr.startsWith(`umd: ${words.join(' ')}: ${expected}\numd: hint: see \`umd ${words.join(' ')} --help\``), `${id}: ${result.stderr}`);
     }
   });
 }

@@ -6,8 +6,12 @@ import { parseSampleInput } from '../../src/managers/sample.js';
 import { OP_NAMES } from '../../src/protocol/messages.js';
 import { startDaemon } from '../helpers/daemon.js';
 
-/** Sends raw bytes on a fresh connection; returns the reply lines, ending at close or after `quietMs` of silence. */
-async function exchange(socketPath: string, data: Uint8Array | string, options: { quietMs?: number; abort?: boolean } = {}): Promise<string[]> {
+/**
+ * Sends raw bytes on a fresh connection; returns the reply lines, ending at close, once `expect` lines have come
+ * (then `quietMs` is only a 10 s guard: some ops, such as restart, take longer than a quiet window), or after
+ * `quietMs` of silence.
+ */
+async function exchange(socketPath: string, data: Uint8Array | string, options: { quietMs?: number; abort?: boolean; expect?: number } = {}): Promise<string[]> {
   const socket = net.createConnection({ path: socketPath });
   socket.on('error', () => undefined);
   await new Promise((resolve) => socket.once('connect', resolve));
@@ -18,11 +22,14 @@ async function exchange(socketPath: string, data: Uint8Array | string, options: 
     socket.destroy();
     return [];
   }
+  const quietMs = options.expect === undefined ? (options.quietMs ?? 60) : 10_000;
+  const lines = () => text.split('\n').filter((l) => l.length > 0).length;
   await new Promise<void>((resolve) => {
-    let timer = setTimeout(resolve, options.quietMs ?? 60);
+    let timer = setTimeout(resolve, quietMs);
     socket.on('data', () => {
       clearTimeout(timer);
-      timer = setTimeout(resolve, options.quietMs ?? 60);
+      if (options.expect !== undefined && lines() >= options.expect) resolve();
+      else timer = setTimeout(resolve, quietMs);
     });
     socket.once('close', () => {
       clearTimeout(timer);
@@ -54,7 +61,7 @@ test('frames with wrong types and unknown operations get a named error for each 
   await fc.assert(
     fc.asyncProperty(fc.array(frame, { minLength: 1, maxLength: 5 }), async (frames) => {
       const text = frames.map((f) => `${JSON.stringify(f) ?? 'null'}\n`).join('');
-      const replies = (await exchange(daemon.paths.socket, text, { quietMs: 40 })).map((l) => JSON.parse(l) as Reply);
+      const replies = (await exchange(daemon.paths.socket, text, { expect: frames.length })).map((l) => JSON.parse(l) as Reply);
       return replies.length === frames.length && replies.every((r) => r.ok === true || typeof r.error?.code === 'string');
     }),
     { numRuns: 120 },

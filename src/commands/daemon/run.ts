@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
-import { daemonEntry, type DaemonRunResult } from '../../cli/daemon-main.js';
+import { daemonRunCommand, type DaemonRunResult } from '../../cli/daemon-main.js';
+import { envRuntimeDir } from '../../cli/context.js';
 
 export default class DaemonRun extends UmdCommand {
   static override summary = 'Run the daemon in the foreground (for a service manager).';
@@ -16,7 +17,7 @@ export default class DaemonRun extends UmdCommand {
 
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
-    const echo = !flags['if-absent'] && !this.jsonEnabled() && !flags.quiet;
-    return daemonEntry({ ...runtimeDirOption(flags), ifAbsent: flags['if-absent'], echo, announce: (line) => this.log(line) });
+    const quiet = this.jsonEnabled() || flags.quiet;
+    return daemonRunCommand(runtimeDirOption(flags).runtimeDir ?? envRuntimeDir(), { ifAbsent: flags['if-absent'], quiet, log: (line) => this.log(line) });
   }
 }

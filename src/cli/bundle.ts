@@ -1,0 +1,27 @@
+// The entry of dist/umd.cjs, the bundle (scripts/build-binary-bundle.mjs):
+// the same main() as every other way in, with the package.json the bundle
+// was built with, whose oclif.commands names the bundle itself as the
+// explicit command target. bin/run.js calls run(); run as a program (`node
+// dist/umd.cjs`, the single executable) the bundle calls it itself.
+import type { Interfaces } from '@oclif/core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runningAsSea } from '../core/embedded.js';
+import { main } from './entry.js';
+
+export { COMMANDS } from './entry.js';
+
+/** package.json as built, put in by the bundler (esbuild `define`). */
+declare const UMD_BUNDLED: { pjson: Interfaces.PJSON };
+/** The CommonJS module of the bundle (the bundle is CommonJS; this file is compiled to it). */
+declare const module: { id: string } | undefined;
+declare const require: { main?: { id: string } } | undefined;
+
+/** `umd ARGV...` from the bundle. Its root is the package (or, for the single executable, the binary's directory). */
+export async function run(argv: string[]): Promise<void> {
+  const root = runningAsSea() ? path.dirname(process.execPath) : fileURLToPath(new URL('../../../', import.meta.url));
+  await main(argv, { root, pjson: UMD_BUNDLED.pjson });
+}
+
+// A CommonJS bundle has no top-level await; a failure still ends the process with its stack.
+if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main?.id === module.id) void run(process.argv.slice(2));

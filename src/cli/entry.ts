@@ -1,0 +1,31 @@
+// The one way into the command line. bin/run.js calls main() of this module
+// (from the bundle dist/umd.cjs, or from dist/src after a plain `tsc`); the
+// single executable is that same bundle, which calls main() itself. Every
+// command is found by oclif's documented "explicit" strategy: package.json
+// points oclif at src/cli/commands.ts (identifier COMMANDS); the bundle's
+// copy of package.json points it at the bundle, which exports the same index
+// under the same name (see scripts/build-binary-bundle.mjs).
+import type { Command, Interfaces } from '@oclif/core';
+import { prepareArgv, runFastPath } from './fast-path.js';
+
+/**
+ * The command index as the bundle exports it, filled in just before oclif
+ * loads (it is the bundle's own export, and the commands import @oclif/core,
+ * which the fast path must not load).
+ */
+export let COMMANDS: Readonly<Record<string, Command.Class>> = {};
+
+/** Where oclif finds the package (its root) and, in the bundle, the package.json it was built with. */
+export interface EntryOptions {
+  root: string;
+  pjson?: Interfaces.PJSON;
+}
+
+/** Runs `umd ARGV...`: the fast path when it applies, otherwise oclif with the explicit command index. */
+export async function main(argv: string[], options: EntryOptions): Promise<void> {
+  const args = prepareArgv(argv);
+  if (await runFastPath(args)) return;
+  const [commands, { runCli }] = await Promise.all([import('./commands.js'), import('./main.js')]);
+  COMMANDS = commands.COMMANDS;
+  await runCli(args, options);
+}
