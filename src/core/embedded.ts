@@ -145,8 +145,9 @@ let seaImport: ((url: string) => Promise<unknown>) | undefined;
 
 /**
  * `import()` of an ES module file. The single executable's main script is
- * compiled without an ES module loader, so there the import runs from a
- * script that asks for the main context's default loader.
+ * compiled without an ES module loader, and the bundle compiled from its
+ * code cache may have lost it, so there the import runs from a script that
+ * asks for the main context's default loader.
  */
 export async function importFile(file: string, query: Record<string, string> = {}): Promise<unknown> {
   const url = pathToFileURL(file);
@@ -155,7 +156,14 @@ export async function importFile(file: string, query: Record<string, string> = {
 }
 
 async function importUrl(url: string): Promise<unknown> {
-  if (!isSea()) return import(url);
+  if (!isSea()) {
+    try {
+      return await import(url);
+    } catch (error) {
+      // Code compiled from a V8 code cache (the bundle, see src/cli/load-bundle.ts) can lose its import callback.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw error;
+    }
+  }
   seaImport ??= new vm.Script('(url) => import(url)', {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   }).runInThisContext() as (url: string) => Promise<unknown>;
