@@ -10,12 +10,13 @@ import { p3 } from './figures/p3-send.js';
 import { p4a } from './figures/p4a-parallel.js';
 import { p4b } from './figures/p4b-memory.js';
 import { p5 } from './figures/p5-start.js';
+import { p6 } from './figures/p6-verify.js';
 import { C_BIN, cleanUp } from './lib/env.js';
 import type { BenchOptions } from './lib/options.js';
 import { renderTable, type Figure } from './lib/report.js';
 import { msSince } from './lib/stats.js';
 
-const FIGURES: Record<string, (options: BenchOptions) => Promise<Figure | Figure[]>> = { P1: p1, P2: p2, P3: p3, P4a: p4a, P4b: p4b, P5: p5 };
+const FIGURES: Record<string, (options: BenchOptions) => Promise<Figure | Figure[]>> = { P1: p1, P2: p2, P3: p3, P4a: p4a, P4b: p4b, P5: p5, P6: p6 };
 
 const USAGE = `usage: node dist/bench/run.js [--json] [--only P1,P3,...] [--rounds N] [--requests N] [--budget SECONDS]
   --rounds    rounds per figure, each one sample of umd and one of its baseline, side by side

@@ -64,6 +64,8 @@ static int parse_unshare(struct sandbox *sb, const char *spec)
 			sb->unshare_flags |= CLONE_NEWIPC;
 		else if (strcmp(item, "mnt") == 0)
 			sb->unshare_flags |= CLONE_NEWNS;
+		else if (strcmp(item, "uts") == 0)
+			sb->unshare_flags |= CLONE_NEWUTS;
 		else
 			ok = 0;
 	}

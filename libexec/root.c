@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,23 +104,44 @@ static unsigned long kept_flags(const char *target)
 	return flags;
 }
 
-/* `source` (followed if a link) bound read-only, nosuid, nodev at the same path in the new root. */
+/*
+ * Opens `source` as a path only, refusing a symbolic link anywhere in it
+ * (the daemon resolved it at load: a link there now was planted since).
+ */
+static int open_no_links(const char *source)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, source, &how, sizeof(how));
+
+	/* Before Linux 5.6: the last component at least. */
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	return fd;
+}
+
+/* `source` bound read-only, nosuid, nodev at the same path in the new root. */
 static void bind_read_only(const char *source)
 {
-	char target[PATH_MAX];
+	char target[PATH_MAX], by_fd[32];
 	struct stat st;
+	int fd = open_no_links(source);
 
-	inside(target, source);
-	if (stat(source, &st) < 0)
+	if (fd < 0 || fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		if (fd >= 0)
+			errno = ELOOP;
 		sandbox_fail(source);
+	}
+	snprintf(by_fd, sizeof(by_fd), "/proc/self/fd/%d", fd);
+	inside(target, source);
 	if (S_ISDIR(st.st_mode))
 		make_dirs(target);
 	else
 		make_file(target);
 	/* Not recursive: mounts below `source` stay out. A user namespace may refuse that (locked submounts). */
-	if (mount(source, target, NULL, MS_BIND, NULL) < 0 &&
-	    (errno != EINVAL || mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0))
+	if (mount(by_fd, target, NULL, MS_BIND, NULL) < 0 &&
+	    (errno != EINVAL || mount(by_fd, target, NULL, MS_BIND | MS_REC, NULL) < 0))
 		sandbox_fail(source);
+	close(fd);
 	if (mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | kept_flags(target), NULL) < 0)
 		sandbox_fail(source);
 }

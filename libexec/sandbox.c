@@ -28,6 +28,9 @@
 
 extern char **environ;
 
+/* The host name a handler sees in its UTS namespace. */
+#define UTS_NAME "umd"
+
 /* The pathname execveat gets; the filter allows execveat only with this very pointer. */
 static const char exec_path[] = "";
 
@@ -108,6 +111,9 @@ void sandbox_enter(struct sandbox *sb, int pidns)
 		sandbox_fail("user namespace");
 	if (unshare(sb->unshare_flags | (pidns ? CLONE_NEWPID : 0)) < 0)
 		sandbox_fail("unshare");
+	/* The host's name is not the handler's to read (uname, /proc/sys/kernel/hostname). */
+	if ((sb->unshare_flags & CLONE_NEWUTS) && (sethostname(UTS_NAME, strlen(UTS_NAME)) < 0 || setdomainname("", 0) < 0))
+		sandbox_fail("name the UTS namespace");
 	if (!(sb->unshare_flags & CLONE_NEWNS))
 		return;
 	/* Nothing mounted here may show outside. */
@@ -282,6 +288,8 @@ int sandbox_probe(void)
 	report("net", ok, errno);
 	ok = TRY(unshare(CLONE_NEWIPC));
 	report("ipc", ok, errno);
+	ok = TRY(unshare(CLONE_NEWUTS)) && TRY(sethostname(UTS_NAME, strlen(UTS_NAME)));
+	report("uts", ok, errno);
 	ok = TRY(unshare(CLONE_NEWNS)) && TRY(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	report("mnt", mnt = ok, errno);
 	ok = mnt && TRY(stat("/dev/kmsg", &st)) && TRY(mount("/dev/null", "/dev/kmsg", NULL, MS_BIND, NULL));

@@ -18,7 +18,7 @@
 struct sandbox {
 	int enabled;
 	int userns;           /* create a user namespace first (the daemon is not root) */
-	int unshare_flags;    /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWNS */
+	int unshare_flags;    /* CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWNS, CLONE_NEWUTS */
 	int proc;             /* mount a /proc of the handler's PID namespace */
 	const char *kmsg;     /* a FIFO to bind over /dev/kmsg */
 	int kmsg_fd;          /* with a private root: the FIFO, opened O_PATH before /tmp is covered */

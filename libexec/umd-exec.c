@@ -41,7 +41,7 @@
  *   --sandbox              no_new_privs, no capabilities, exec through an fd
  *   --user UID:GID         run as UID:GID with no supplementary groups (root)
  *   --userns               first a user namespace mapping our own ids (not root)
- *   --unshare net,ipc,mnt  new namespaces besides the PID one
+ *   --unshare net,ipc,mnt,uts  new namespaces besides the PID one (uts: host name "umd")
  *   --proc                 mount the PID namespace's own /proc (needs mnt)
  *   --kmsg FIFO            bind FIFO over /dev/kmsg (needs mnt)
  *   --root                 pivot into a private read-only root (needs mnt, see root.h):
@@ -197,6 +197,15 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 	if (sb.enabled) {
 		sandbox_enter_pidns(&sb, 1);
 		argv = hide_command_line(argv);
+		/*
+		 * Under a daemon that is not root the handler has our uid; the
+		 * kernel already refuses it our memory and descriptors through
+		 * /proc/1 because we hold capabilities (in the user namespace) it
+		 * lacks. Not dumpable makes that refusal not depend on them. The
+		 * handler's exec makes it dumpable again.
+		 */
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+			die("prctl");
 	}
 	handler = fork();
 	if (handler < 0)

@@ -20,6 +20,7 @@ import Restart from '../commands/restart.js';
 import Send from '../commands/send.js';
 import Unload from '../commands/unload.js';
 import Version from '../commands/version.js';
+import Verify from '../commands/verify.js';
 
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   completion: Completion,
@@ -33,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   selftest: Selftest,
   send: Send,
   unload: Unload,
+  verify: Verify,
   version: Version,
   'daemon:run': DaemonRun,
   'daemon:start': DaemonStart,

@@ -13,7 +13,8 @@ export function prepareArgv(argv: string[]): string[] {
  * only recognizes argv that needs no parsing. Loading oclif takes longer than
  * `umd send` itself (see bench/README.md, P3), and a daemon that never
  * loads it is ~9 MB smaller. Only the plainest forms qualify: `umd send
- * DRIVER INPUT` with no flags, `umd selftest` with no flags when stdout is
+ * DRIVER INPUT` with no flags, `umd verify --keyring K SIG [FILE]` (only
+ * --keyring flags), `umd selftest` with no flags when stdout is
  * not a terminal, and `daemon run --if-absent` exactly as the client's
  * daemon starter (src/client/autostart.ts) spawns it. Anything else returns false and goes through oclif,
  * so help, flags, --json, the interactive selftest and every error about
@@ -23,6 +24,11 @@ export async function runFastPath(argv: string[]): Promise<boolean> {
   const plain = argv.every((arg) => !arg.startsWith('-'));
   if (argv.length === 3 && argv[0] === 'send' && plain) {
     await fastSend(argv[1], argv[2]);
+    return true;
+  }
+  const verify = argv[0] === 'verify' ? plainVerify(argv.slice(1)) : null;
+  if (verify) {
+    await fastVerify(verify);
     return true;
   }
   if (argv.length === 1 && argv[0] === 'selftest' && !process.stdout.isTTY) {
@@ -54,6 +60,38 @@ async function fastSend(driver: string, input: string): Promise<void> {
       await sendCommand(async () => (daemon = await connectDaemon(envClientOptions())), { driver: checkedDriverName(driver), input, searchPath: envSearchPath() }, print);
     } finally {
       daemon?.close();
+    }
+  });
+}
+
+/** `verify --keyring K [--keyring K...] SIG [FILE]` and nothing else, or null (then oclif parses it). */
+function plainVerify(args: string[]): { keyrings: string[]; signature: string; data?: string } | null {
+  const keyrings: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--keyring' && i + 1 < args.length && !(args[i + 1]).startsWith('-')) keyrings.push(args[++i]);
+    else if (arg.startsWith('--keyring=') && arg.length > 10) keyrings.push(arg.slice(10));
+    else if (arg.startsWith('-')) return null;
+    else rest.push(arg);
+  }
+  if (keyrings.length === 0 || rest.length < 1 || rest.length > 2) return null;
+  return { keyrings, signature: rest[0], ...(rest[1] === undefined ? {} : { data: rest[1] }) };
+}
+
+/** `umd verify` in its plain form, printing what the oclif command prints. */
+async function fastVerify(args: { keyrings: string[]; signature: string; data?: string }): Promise<void> {
+  const [{ connectDaemon }, { driverSearchPath }, { requestVerify, printVerify }] = await Promise.all([
+    import('../client/launcher.js'),
+    import('../core/paths.js'),
+    import('./verify-run.js'),
+  ]);
+  await reportingErrors(async () => {
+    const daemon = await connectDaemon();
+    try {
+      process.exitCode = printVerify(await requestVerify(daemon, args, driverSearchPath()), (line) => process.stdout.write(`${line}\n`));
+    } finally {
+      daemon.close();
     }
   });
 }

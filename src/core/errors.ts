@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'EPROTO', // a malformed control-socket message
   'ECHILD', // the handler exited or was killed at start
   'ENOTSUP', // the driver requires a sandbox protection this system cannot give
+  'EFBIG', // more data than a driver's fixed-size request holds
   'ENOTDIR', // a path that must be a directory is not one (the runtime dir)
   'ENAMETOOLONG', // the socket path does not fit a Unix socket address
   'EMSGSIZE', // an input too large for one control message

@@ -20,9 +20,14 @@ export interface ExchangeOptions {
  */
 export async function exchange(handler: HandlerProcess, request: Buffer, options: ExchangeOptions): Promise<Buffer> {
   const { replySize, timeoutMs, killGraceMs } = options;
+  // The read waits before the request is written: a handler that has read a
+  // large request (the pgp driver's is 512 KiB) may answer before the
+  // write's completion runs, and bytes nobody waits for get it killed.
+  const pending = handler.reader.read(replySize);
+  pending.catch(() => undefined); // a failed write is reported; the read then ends with the pipe
   const io = handler
     .write(request)
-    .then(() => handler.reader.read(replySize))
+    .then(() => pending)
     .then((reply) => {
       if (handler.reader.unexpected > 0) {
         throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${replySize}-byte reply`, {

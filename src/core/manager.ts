@@ -18,6 +18,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverLog } from './driver-log.js';
 
 export * from './manager-types.js';
+
+/**
+ * How long post_start's own deadline waits, past its exchange's deadline and
+ * kill grace, for that exchange to kill and reap the handler and report: a
+ * sandboxed handler's end (handler, reaper, launcher, their namespaces) can
+ * take a few hundred ms on a loaded machine.
+ */
+const POST_START_REAP_MARGIN_MS = 1000;
 export { notLoadedError } from './manager-errors.js';
 
 /**
@@ -205,6 +213,21 @@ export class DriverManager {
     return { reply: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
   }
 
+  /**
+   * mgmt_send_recv of an already encoded request, its reply checked by
+   * `check` with the lock held: a reply that fails the check shuts the
+   * handler down, as `send`'s does. For managers that talk to their handler
+   * in several requests (pgp: armor, then packets).
+   */
+  async sendChecked<R>(request: Buffer, check: (reply: Buffer) => R, options: { timeoutMs?: number } = {}): Promise<R> {
+    if (request.length !== this.hooks.requestSize) {
+      throw new UmdError('EINVAL', `driver ${this.name}: a request of ${request.length} bytes, expected ${this.hooks.requestSize}`);
+    }
+    const outcome = await this.#mgmtSendRecv(request, options.timeoutMs, check);
+    this.#stats.requests++;
+    return outcome.result;
+  }
+
   /** mgmt_send_recv with the reply checked (by `check`) before the lock is released. */
   async #mgmtSendRecv<R>(
     request: Buffer,
@@ -371,7 +394,7 @@ export class DriverManager {
       };
       await withDeadline(
         this.hooks.postStart(send).finally(() => replies.forEach((reply) => replyPool.give(reply))),
-        timeoutMs + this.#opts.killGraceMs + 100,
+        timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS,
         () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
       );
       return handler;

@@ -6,6 +6,8 @@ import type { DaemonStatus, LogParams, OpName, Ops } from '../protocol/messages.
 import { UmdError } from '../core/errors.js';
 import { optionalIntParam, optionalPathListParam, stringParam } from '../protocol/validate.js';
 import type { LogRing } from './log-ring.js';
+import { verifyFiles } from '../pgp/files.js';
+import { verifyParams } from '../pgp/params.js';
 import type { DriverRegistry } from './registry.js';
 
 /** What an operation may use: the daemon's state and its own connection. */
@@ -92,6 +94,12 @@ export const operations: OperationTable = {
       ctx.onClose(unsubscribe);
     }
     return ctx.ring.tail(lines, driver, wanted);
+  },
+
+  verify: async (params, ctx) => {
+    const request = verifyParams(params);
+    const manager = await ctx.registry.get('pgp', optionalPathListParam(params, 'searchPath'));
+    return verifyFiles(manager, request);
   },
 
   shutdown: async (_params, ctx) => {

@@ -6,6 +6,7 @@ import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
 import { resolveInsidePackage } from '../core/package-files.js';
 import { bpfilterManager } from './bpfilter.js';
+import { pgpManager } from './pgp.js';
 import { sampleManager } from './sample.js';
 import type { AnyManagerHooks } from './types.js';
 
@@ -13,6 +14,7 @@ import type { AnyManagerHooks } from './types.js';
 export const BUILTIN_MANAGERS: ReadonlyMap<string, AnyManagerHooks> = new Map<string, AnyManagerHooks>([
   ['sample', sampleManager],
   ['bpfilter', bpfilterManager],
+  ['pgp', pgpManager],
 ]);
 
 function checkHooks(hooks: unknown, where: string): AnyManagerHooks {

@@ -2,6 +2,11 @@ import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
 import type { ErrorCode, UmdErrorJSON } from '../core/errors.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
+import type { VerifyFiles } from '../pgp/files.js';
+import type { VerifyResult } from '../pgp/verify-types.js';
+
+export type VerifyParams = VerifyFiles & { searchPath?: string[] };
+export type { VerifyResult };
 
 /** Every driver-facing request may carry the client's driver search path. */
 export interface DriverParams {
@@ -111,10 +116,12 @@ export interface Ops {
   info: { params: DriverParams; result: InfoResult };
   log: { params: LogParams; result: LogEntry[] };
   shutdown: { params: Record<string, never>; result: { pid: number } };
+  /** `umd verify`: absolute paths, read by the daemon; the pgp driver parses, the daemon verifies. */
+  verify: { params: VerifyParams; result: VerifyResult };
 }
 
 export type OpName = keyof Ops;
-export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'restart', 'send', 'list', 'info', 'log', 'shutdown'];
+export const OP_NAMES: readonly OpName[] = ['status', 'load', 'unload', 'restart', 'send', 'list', 'info', 'log', 'shutdown', 'verify'];
 
 export interface RequestFrame<K extends OpName = OpName> {
   id: number;

@@ -11,7 +11,7 @@ const RLIMIT_FLAGS: Record<Exclude<keyof SandboxLimits, 'processes' | 'memoryByt
 };
 
 /** umd-exec's option for each namespace besides the PID one. */
-const UNSHARE_FLAGS = { network: 'net', ipc: 'ipc', mount: 'mnt' } as const;
+const UNSHARE_FLAGS = { network: 'net', ipc: 'ipc', mount: 'mnt', uts: 'uts' } as const;
 
 /**
  * Processes of the handler's that are not its own: the launcher and, in a
@@ -38,7 +38,7 @@ export function sandboxArgs(plan: SandboxPlan, kmsg: string | null, cgroups: str
   const args = ['--sandbox'];
   if (plan.switchesUser) args.push('--user', `${plan.user.id}:${plan.group.id}`);
   if (plan.userNamespace) args.push('--userns');
-  const unshare = (['network', 'ipc', 'mount'] as const).filter((ns) => plan.namespaces.includes(ns));
+  const unshare = (['network', 'ipc', 'mount', 'uts'] as const).filter((ns) => plan.namespaces.includes(ns));
   if (unshare.length > 0) args.push('--unshare', unshare.map((ns) => UNSHARE_FLAGS[ns]).join(','));
   if (plan.privateProc) args.push('--proc');
   if (plan.privateKmsg && kmsg) args.push('--kmsg', kmsg);

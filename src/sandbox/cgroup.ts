@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { access, mkdir, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UmdError } from '../core/errors.js';
@@ -33,9 +34,46 @@ function parentGroup(root: string, controller: string): { dir: string } | { why:
   return { dir };
 }
 
+/** Is `pid` a live process? */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the groups under `parent` that a daemon which is gone left behind
+ * (killed with SIGKILL, it could not remove them): named
+ * `<driver>.<daemon pid>.<n>`, their daemon is not alive, and they are
+ * empty (rmdir refuses a group with processes in it). Returns their names.
+ */
+export function removeStaleGroups(parent: string): string[] {
+  const removed: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return removed;
+  }
+  for (const entry of entries) {
+    const pid = Number(/\.(\d+)\.\d+$/.exec(entry)?.[1] ?? 0);
+    if (pid <= 0 || alive(pid)) continue;
+    try {
+      rmdirSync(path.join(parent, entry));
+      removed.push(entry);
+    } catch {
+      // Not a group, or not empty yet.
+    }
+  }
+  return removed;
+}
+
 const detected = new Map<string, CgroupSupport>();
 
-/** What this host delegates to a daemon running as `uid`; asked once per process. */
+/** What this host delegates to a daemon running as `uid`; asked once per process, which also removes groups dead daemons left. */
 export function cgroupSupport(uid: number, root = CGROUP_ROOT): CgroupSupport {
   const key = `${uid}:${root}`;
   let support = detected.get(key);
@@ -47,6 +85,7 @@ export function cgroupSupport(uid: number, root = CGROUP_ROOT): CgroupSupport {
     } else {
       const pids = parentGroup(root, 'pids');
       const memory = parentGroup(root, 'memory');
+      for (const parent of [pids, memory]) if ('dir' in parent) removeStaleGroups(parent.dir);
       const whys = ['why' in pids ? pids.why : '', 'why' in memory ? memory.why : ''].filter(Boolean);
       support = { pids: 'dir' in pids ? pids.dir : null, memory: 'dir' in memory ? memory.dir : null, reason: whys.length > 0 ? whys.join('; ') : null };
     }
@@ -72,8 +111,12 @@ export class HandlerCgroups {
     this.procsFiles = dirs.map((dir) => path.join(dir, 'cgroup.procs'));
   }
 
-  /** `pidsMax` and `memoryBytes`: null leaves that controller out. */
-  static create(support: CgroupSupport, driver: string, pidsMax: number | null, memoryBytes: number | null): HandlerCgroups {
+  /**
+   * `pidsMax` and `memoryBytes`: null leaves that controller out. Made with
+   * the asynchronous calls: a memory cgroup can take milliseconds to make or
+   * remove, and the daemon's event loop serves every other driver meanwhile.
+   */
+  static async create(support: CgroupSupport, driver: string, pidsMax: number | null, memoryBytes: number | null): Promise<HandlerCgroups> {
     const name = `${driver}.${process.pid}.${++made}`;
     const dirs: string[] = [];
     const settings: Array<[string | null, number | null, string[]]> = [
@@ -84,13 +127,21 @@ export class HandlerCgroups {
       for (const [parent, value, files] of settings) {
         if (parent === null || value === null) continue;
         const dir = path.join(parent, name);
-        mkdirSync(dir, { mode: 0o755 });
+        await mkdir(dir, { mode: 0o755 }).catch(async (error: NodeJS.ErrnoException) => {
+          // Left by a dead daemon whose pid this one now has: empty, so removable.
+          if (error.code !== 'EEXIST') throw error;
+          await rmdir(dir);
+          await mkdir(dir, { mode: 0o755 });
+        });
         dirs.push(dir);
         // memsw (memory plus swap) exists only with swap accounting; it must not be below the memory limit.
-        for (const file of files) if (file === files[0] || existsSync(path.join(dir, file))) writeFileSync(path.join(dir, file), String(value));
+        for (const file of files) {
+          const target = path.join(dir, file);
+          if (file === files[0] || (await exists(target))) await writeFile(target, String(value));
+        }
       }
     } catch (error) {
-      new HandlerCgroups(dirs).removeNow();
+      await new HandlerCgroups(dirs).removeNow();
       throw new UmdError('EIO', `driver ${driver}: cannot set up the handler's cgroup ${name}: ${(error as Error).message}`, {
         cause: error,
         suggestions: ['Check that the daemon may write under /sys/fs/cgroup/pids/umd and /sys/fs/cgroup/memory/umd'],
@@ -100,19 +151,29 @@ export class HandlerCgroups {
   }
 
   /** Removes the groups that are empty now; returns those that are not. */
-  removeNow(): string[] {
-    return this.#dirs.filter((dir) => {
+  async removeNow(): Promise<string[]> {
+    const left: string[] = [];
+    for (const dir of this.#dirs) {
       try {
-        rmdirSync(dir);
-        return false;
+        await rmdir(dir);
       } catch (error) {
-        return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') left.push(dir);
       }
-    });
+    }
+    return left;
   }
 
   /** At unload, once the handler is reaped: removes the groups, waiting a little for the last exits to be accounted. */
   async remove(): Promise<void> {
-    for (let attempt = 0; attempt < 40 && this.removeNow().length > 0; attempt++) await sleep(25);
+    for (let attempt = 0; attempt < 40 && (await this.removeNow()).length > 0; attempt++) await sleep(25);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
   }
 }

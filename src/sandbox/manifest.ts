@@ -46,6 +46,7 @@ export interface SandboxManifestFields {
 }
 
 const MAX_SCRATCH = 1024 * 1024 * 1024;
+const MIN_MEMORY = 4 * 1024 * 1024;
 /** Absolute, normalized, not "/" and not where the private root puts its own (/dev, /proc, /tmp). */
 const OWN_TREES = ['/dev', '/proc', '/tmp'];
 
@@ -71,6 +72,11 @@ function checkLimits(file: string, value: unknown): void {
     if (!(LIMIT_NAMES as readonly string[]).includes(key)) throw invalid(file, 'limits', `an object with keys among ${LIMIT_NAMES.join(', ')}`, key);
     if (limit !== null && !(Number.isSafeInteger(limit) && (limit as number) >= 0)) {
       throw invalid(file, `limits.${key}`, 'a non-negative integer, or null for no limit', limit);
+    }
+    // The handler itself is one of its processes, and needs some memory to start.
+    if (key === 'processes' && limit === 0) throw invalid(file, 'limits.processes', 'at least 1 (the handler itself), or null for no limit', limit);
+    if (key === 'memoryBytes' && limit !== null && (limit as number) < MIN_MEMORY) {
+      throw invalid(file, 'limits.memoryBytes', `at least ${MIN_MEMORY} (4 MiB), or null for no limit`, limit);
     }
   }
 }

@@ -15,6 +15,7 @@ export const PROTECTIONS = [
   'network-namespace',
   'ipc-namespace',
   'mount-namespace',
+  'uts-namespace',
   'private-proc',
   'private-kmsg',
   'private-root',
@@ -23,7 +24,7 @@ export const PROTECTIONS = [
 ] as const;
 export type Protection = (typeof PROTECTIONS)[number];
 
-export type Namespace = 'pid' | 'network' | 'ipc' | 'mount';
+export type Namespace = 'pid' | 'network' | 'ipc' | 'mount' | 'uts';
 
 /**
  * How `limits.processes` is enforced: a cgroup's pids.max; RLIMIT_NPROC in
@@ -88,6 +89,7 @@ const NAMESPACES: Array<[Namespace, Protection, Mechanism]> = [
   ['network', 'network-namespace', 'net'],
   ['ipc', 'ipc-namespace', 'ipc'],
   ['mount', 'mount-namespace', 'mnt'],
+  ['uts', 'uts-namespace', 'uts'],
 ];
 
 function daemonAccounts(uid: number): { user: Account; group: Account } {

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { UmdError } from '../core/errors.js';
 
 /** What `umd-exec --probe` tries: each a mechanism the sandbox is built from. */
-export const MECHANISMS = ['user', 'userns', 'pid', 'net', 'ipc', 'mnt', 'kmsg', 'proc', 'root', 'nnp', 'seccomp'] as const;
+export const MECHANISMS = ['user', 'userns', 'pid', 'net', 'ipc', 'uts', 'mnt', 'kmsg', 'proc', 'root', 'nnp', 'seccomp'] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
 
 export interface SandboxProbe {

@@ -65,7 +65,7 @@ export class SandboxSession {
     const limits = plan.limits;
     const cgroups =
       limits && (plan.enforcement.processes === 'cgroup' || plan.enforcement.memory === 'cgroup')
-        ? HandlerCgroups.create(
+        ? await HandlerCgroups.create(
             cgroupSupport(0),
             o.driver,
             plan.enforcement.processes === 'cgroup' && limits.processes !== null ? limits.processes + supervisors(plan) : null,

@@ -20,7 +20,7 @@ test('load, send, list, info, log and unload, as a user types them', async (t) =
 
   const list = await umd(env, ['list']);
   t.is(list.code, 0);
-  t.regex(list.stdout, new RegExp(`^DRIVER +STATE +PID +REQUESTS +RESTARTS +FAILURES +LAST ERROR\\nbpfilter +unloaded +- +0 +0 +0\\nsample +running +${pid} +2 +0 +0\\n$`));
+  t.regex(list.stdout, new RegExp(`^DRIVER +STATE +PID +REQUESTS +RESTARTS +FAILURES +LAST ERROR\\nbpfilter +unloaded +- +0 +0 +0\\npgp +unloaded +- +0 +0 +0\\nsample +running +${pid} +2 +0 +0\\n$`));
 
   const info = await umd(env, ['info', 'sample', '--json']);
   t.is(info.code, 0);

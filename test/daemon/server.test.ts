@@ -60,7 +60,7 @@ test('malformed frames get EPROTO replies and the daemon keeps serving', async (
       [3, false, 'EPROTO'],
     ],
   );
-  t.is(lines[2]?.error.message, 'bad control message: expected "op" to be one of status, load, unload, restart, send, list, info, log, shutdown, got "fly"');
+  t.is(lines[2]?.error.message, 'bad control message: expected "op" to be one of status, load, unload, restart, send, list, info, log, shutdown, verify, got "fly"');
   t.is((await client.request('send', { driver: 'sample', input: '1024' })).driver, 'sample');
 });
 

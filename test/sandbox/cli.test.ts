@@ -62,7 +62,7 @@ only(root && defaultPlan.status === 'on', 'needs root and the whole sandbox')('u
   for (const line of [
     'sandbox:      on',
     'runs as:      nobody (uid 65534), group nogroup (gid 65534), no supplementary groups, no capabilities, no_new_privs',
-    'namespaces:   pid network ipc mount (private /proc, private /dev/kmsg)',
+    'namespaces:   pid network ipc mount uts (private /proc, private /dev/kmsg)',
     'root:         private, read-only: /usr, /lib (link), /lib64 (link), /lib32 (link), /etc/ld.so.cache, /bin (link), /sbin (link), /dev (null zero urandom kmsg), /proc',
     'limits:       address space 256 MiB, open files 64, CPU 60 s, file size 0 bytes, core 0 bytes, processes 32 (cgroup pids.max), memory 256 MiB for all its processes (cgroup)',
     `seccomp:      on: ${allowed} system calls allowed, and isatty's ioctl and signals to itself; any other kills the handler (SIGSYS)`,
@@ -75,7 +75,7 @@ only(root && defaultPlan.status === 'on', 'needs root and the whole sandbox')('u
     status: 'on',
     switchesUser: true,
     user: { name: 'nobody', id: 65534 },
-    namespaces: ['pid', 'network', 'ipc', 'mount'],
+    namespaces: ['pid', 'network', 'ipc', 'mount', 'uts'],
     privateRoot: true,
     scratchBytes: null,
     limits: { processes: 32, memoryBytes: 256 * 1024 * 1024 },
@@ -98,7 +98,7 @@ test('umd list marks a driver whose handlers run without the sandbox with "!", a
   const json = JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<{ name: string; sandbox: string | null }>;
   t.deepEqual(
     json.map((e) => [e.name, e.sandbox]),
-    [['bare', 'off'], ['bpfilter', null], ['sample', defaultPlan.status]],
+    [['bare', 'off'], ['bpfilter', null], ['pgp', null], ['sample', defaultPlan.status]],
   );
   const log = await umd(env, ['log', '--driver', 'bare']);
   t.regex(log.stdout, /Z bare: warn: driver bare: handler sample_umh runs WITHOUT the sandbox, turned off by driver.json \("sandbox": false\)/);

@@ -12,7 +12,7 @@ const manifest = { name: 'd', handler: 'h', sha256: '0'.repeat(64), manager: 'sa
 const SYSCALLS = 'arch x86_64\ndefault read,write,exit_group\nknown read,write,exit_group,socket\n';
 
 const noUserns = parseProbe(
-  ['uid 1000', 'user no EPERM', 'userns no ENOSPC', 'pid no EPERM', 'net no EPERM', 'ipc no EPERM', 'mnt no EPERM', 'kmsg no EPERM', 'proc no EPERM', 'nnp ok', 'seccomp ok', SYSCALLS].join('\n'),
+  ['uid 1000', 'user no EPERM', 'userns no ENOSPC', 'pid no EPERM', 'net no EPERM', 'ipc no EPERM', 'uts no EPERM', 'mnt no EPERM', 'kmsg no EPERM', 'proc no EPERM', 'nnp ok', 'seccomp ok', SYSCALLS].join('\n'),
 );
 
 test('not root and no user namespaces: each missing protection is named with its reason; seccomp and limits still apply', (t) => {
@@ -25,6 +25,7 @@ test('not root and no user namespaces: each missing protection is named with its
     { protection: 'network-namespace', reason: why },
     { protection: 'ipc-namespace', reason: why },
     { protection: 'mount-namespace', reason: why },
+    { protection: 'uts-namespace', reason: why },
     { protection: 'private-proc', reason: 'it needs the PID and mount namespaces' },
     { protection: 'private-kmsg', reason: "it needs the mount namespace; the handler sees the host's /dev/kmsg" },
     { protection: 'private-root', reason: "it needs the mount namespace; the handler sees the host's files as its user may" },
@@ -40,20 +41,20 @@ test('not root and no user namespaces: each missing protection is named with its
 });
 
 test('no seccomp on this kernel: named, and the filter is not asked for', (t) => {
-  const probe = parseProbe(['uid 0', 'user ok', 'pid ok', 'net ok', 'ipc ok', 'mnt ok', 'kmsg ok', 'proc ok', 'root ok', 'nnp ok', 'seccomp no EINVAL', SYSCALLS].join('\n'));
+  const probe = parseProbe(['uid 0', 'user ok', 'pid ok', 'net ok', 'ipc ok', 'uts ok', 'mnt ok', 'kmsg ok', 'proc ok', 'root ok', 'nnp ok', 'seccomp no EINVAL', SYSCALLS].join('\n'));
   const cgroups = { pids: '/sys/fs/cgroup/pids/umd', memory: '/sys/fs/cgroup/memory/umd', reason: null };
   const plan = planSandbox({ driver: 'd', manifest: { ...manifest, user: 4242, group: 4242 }, launch: {}, probe, cgroups, loader: false });
   t.deepEqual(plan.missing, [{ protection: 'seccomp', reason: 'the system refused it (EINVAL)' }]);
   t.deepEqual(plan.enforcement, { processes: 'cgroup', memory: 'cgroup' });
   // A static handler needs nothing of the host in its root; the cgroups hold the process limit, not an rlimit.
   t.deepEqual(sandboxArgs(plan, '/run/k', ['/cg/pids/cgroup.procs']), [
-    '--sandbox', '--user', '4242:4242', '--unshare', 'net,ipc,mnt', '--proc', '--kmsg', '/run/k', '--root',
+    '--sandbox', '--user', '4242:4242', '--unshare', 'net,ipc,mnt,uts', '--proc', '--kmsg', '/run/k', '--root',
     '--cgroup', '/cg/pids/cgroup.procs', '--rlimit', 'as=268435456,nofile=64,cpu=60,fsize=0,core=0',
   ]);
 });
 
 test('a daemon that is not root but may make user namespaces gets every namespace inside one', (t) => {
-  const probe = parseProbe(['uid 1000', 'user no EPERM', 'userns ok', 'pid ok', 'net ok', 'ipc ok', 'mnt ok', 'kmsg ok', 'proc ok', 'root ok', 'nnp ok', 'seccomp ok', SYSCALLS].join('\n'));
+  const probe = parseProbe(['uid 1000', 'user no EPERM', 'userns ok', 'pid ok', 'net ok', 'ipc ok', 'uts ok', 'mnt ok', 'kmsg ok', 'proc ok', 'root ok', 'nnp ok', 'seccomp ok', SYSCALLS].join('\n'));
   const plan = planSandbox({
     driver: 'd',
     manifest: { ...manifest, syscalls: ['socket'], limits: { cpuSeconds: null }, scratchBytes: 65536 },
@@ -68,7 +69,7 @@ test('a daemon that is not root but may make user namespaces gets every namespac
   t.deepEqual(plan.enforcement, { processes: 'rlimit-userns', memory: 'none' });
   // A scratch dir lets files grow to its size.
   t.deepEqual(sandboxArgs(plan, '/run/k'), [
-    '--sandbox', '--userns', '--unshare', 'net,ipc,mnt', '--proc', '--kmsg', '/run/k', '--root', '--scratch', '65536',
+    '--sandbox', '--userns', '--unshare', 'net,ipc,mnt,uts', '--proc', '--kmsg', '/run/k', '--root', '--scratch', '65536',
     '--rlimit', 'as=268435456,nofile=64,cpu=inf,fsize=65536,core=0,nproc=34', '--seccomp', 'socket',
   ]);
 });

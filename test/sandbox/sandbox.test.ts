@@ -43,7 +43,7 @@ only(root, 'needs root')('driver.json "user" and "group" pick the uid and gid, b
 test("a handler's namespaces are not the daemon's, and it is PID 2 of its own (after the reaper)", async (t) => {
   const { lines } = await inside(t);
   const mine = (ns: string) => readlinkSync(`/proc/self/ns/${ns}`);
-  for (const [ns, protection] of [['pid', 'pid-namespace'], ['net', 'network-namespace'], ['ipc', 'ipc-namespace'], ['mnt', 'mount-namespace']] as const) {
+  for (const [ns, protection] of [['pid', 'pid-namespace'], ['net', 'network-namespace'], ['ipc', 'ipc-namespace'], ['mnt', 'mount-namespace'], ['uts', 'uts-namespace']] as const) {
     const theirs = lines.find((l) => l.startsWith(`ns ${ns}:`));
     if (has(protection)) t.not(theirs, `ns ${mine(ns)}`, ns);
     else t.is(theirs, `ns ${mine(ns)}`, ns);
@@ -155,6 +155,11 @@ test(manifestError, { group: 0 }, 'expected "group" to be a user or group name o
 test(manifestError, { syscalls: 'socket' }, 'expected "syscalls" to be an array of system call names such as "socket", got "socket"');
 test(manifestError, { limits: { memory: 1 } }, 'expected "limits" to be an object with keys among addressSpaceBytes, openFiles, cpuSeconds, fileSizeBytes, coreBytes, processes, memoryBytes, got "memory"');
 test(manifestError, { limits: { openFiles: -1 } }, 'expected "limits.openFiles" to be a non-negative integer, or null for no limit, got -1');
+test(manifestError, { limits: { processes: 0 } }, 'expected "limits.processes" to be at least 1 (the handler itself), or null for no limit, got 0');
+test(manifestError, { limits: { memoryBytes: 1024 } }, 'expected "limits.memoryBytes" to be at least 4194304 (4 MiB), or null for no limit, got 1024');
+test(manifestError, { readOnlyPaths: ['/tmp/x'] }, 'expected "readOnlyPaths" to be an array of absolute host paths (not /, /dev, /proc, /tmp or below them), got "/tmp/x"');
+test(manifestError, { readOnlyPaths: ['/usr/../etc'] }, 'expected "readOnlyPaths" to be an array of absolute host paths (not /, /dev, /proc, /tmp or below them), got "/usr/../etc"');
+test(manifestError, { scratchBytes: 0 }, 'expected "scratchBytes" to be a positive number of bytes up to 1073741824, got 0');
 
 test('the private copy is read-only (0555) in a 0700 directory, and a copy changed after load never runs: EBADMSG', async (t) => {
   const { manager, blobsDir, dir } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER });

@@ -28,8 +28,18 @@ export const root = probe.uid === 0;
 /** Waits for the log line `message` from `source` (stderr lines arrive on their own pipe). */
 export async function logged(t: ExecutionContext, logs: LogEntry[], source: string, message: string): Promise<void> {
   // A bound for a loaded machine, not a timing assertion: the line comes or the test fails.
-  const found = await eventually(() => logs.some((e) => e.source === source && e.message === message), 10_000);
+  const found = await eventually(() => logs.some((e) => e.source === source && e.message === message), 30_000);
   t.true(found, `no log line ${JSON.stringify(message)} from ${source}; got:\n${logs.map((e) => `${e.source}: ${e.message}`).join('\n')}`);
+}
+
+/**
+ * The name the log gives a driver's handler, from its "Loaded <name> pid N"
+ * line: the manager's handler name, or (where the daemon names handlers by
+ * their blob) the blob's file name.
+ */
+export function handlerSource(logs: LogEntry[], pid: number): string {
+  const loaded = logs.find((e) => e.source === 'umd' && e.message.endsWith(` pid ${pid}`) && e.message.startsWith('Loaded '));
+  return loaded?.message.slice('Loaded '.length, -` pid ${pid}`.length) ?? 'unknown';
 }
 
 /** The `status: ...` lines a sandbox_status handler reported about itself, without the prefix. */
