@@ -81,15 +81,15 @@ function plainVerify(args: string[]): { keyrings: string[]; signature: string; d
 
 /** `umd verify` in its plain form, printing what the oclif command prints. */
 async function fastVerify(args: { keyrings: string[]; signature: string; data?: string }): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { requestVerify, printVerify }] = await Promise.all([
-    import('../client/launcher.js'),
-    import('../core/paths.js'),
+  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { requestVerify, printVerify }] = await Promise.all([
+    import('../client/autostart.js'),
+    import('./context.js'),
     import('./verify-run.js'),
   ]);
   await reportingErrors(async () => {
-    const daemon = await connectDaemon();
+    const daemon = await connectDaemon(envClientOptions());
     try {
-      process.exitCode = printVerify(await requestVerify(daemon, args, driverSearchPath()), (line) => process.stdout.write(`${line}\n`));
+      process.exitCode = printVerify(await requestVerify(daemon, args, envSearchPath()), (line) => process.stdout.write(`${line}\n`));
     } finally {
       daemon.close();
     }
