@@ -5,6 +5,8 @@
  *   umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]
  *   umd-exec --probe          which protections this system grants
  *   umd-exec --mkfifo PATH    make the FIFO a handler's /dev/kmsg will be
+ *   umd-exec --mkpipes PATH...  make FIFOs (0600, new) the daemon opens as
+ *                             handlers' stdin and stdout (Node has no mkfifo)
  *
  * The daemon spawns umd-exec (the "launcher") as the leader of a new process
  * group. The launcher asks the kernel to SIGKILL it when the daemon dies
@@ -37,6 +39,12 @@
  * launcher sets the death signal and execs the handler itself: the handler
  * still dies with the daemon, but children it forks may not.
  *
+ * With --pipe-size BYTES the launcher asks the kernel (F_SETPIPE_SZ) for a
+ * pipe of at least BYTES on its stdout, which the handler inherits, so that
+ * a reply of that size is written and read in one go; where that is refused
+ * (above /proc/sys/fs/pipe-max-size, or stdout not a pipe) nothing changes
+ * but the number of reads.
+ *
  * Sandbox options (any of them turns the sandbox on; see sandbox.h):
  *   --sandbox              no_new_privs, no capabilities, exec through an fd
  *   --user UID:GID         run as UID:GID with no supplementary groups (root)
@@ -58,6 +66,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +75,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -244,9 +254,23 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
-			"       umd-exec --probe | --mkfifo PATH\n");
+	fprintf(stderr, "usage: umd-exec [--no-pidns] [--info-fd N] [--pipe-size BYTES] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
+			"       umd-exec --probe | --mkfifo PATH | --mkpipes PATH...\n");
 	return 2;
+}
+
+/* `--mkpipes PATH...`: new FIFOs only the daemon may open; the handler gets them as open fds. */
+static int make_pipes(int count, char **paths)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		if (mkfifo(paths[i], 0600) < 0) {
+			fprintf(stderr, "umd-exec: mkfifo %s: %s\n", paths[i], strerror(errno));
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -261,6 +285,8 @@ int main(int argc, char **argv)
 		return sandbox_probe();
 	if (argc == 3 && strcmp(argv[1], "--mkfifo") == 0)
 		return sandbox_mkfifo(argv[2]);
+	if (argc >= 3 && strcmp(argv[1], "--mkpipes") == 0)
+		return make_pipes(argc - 2, argv + 2);
 	for (; i < argc && strcmp(argv[i], "--") != 0; ) {
 		int used = strcmp(argv[i], "--no-pidns") == 0 ? (use_pidns = 0, 1) : sandbox_option(&sb, argv + i);
 
@@ -269,6 +295,14 @@ int main(int argc, char **argv)
 
 			info_fd = i + 1 < argc ? (int)strtol(argv[i + 1], &end, 10) : -1;
 			used = info_fd > 2 && end && *end == '\0' && fcntl(info_fd, F_SETFD, FD_CLOEXEC) == 0 ? 2 : -1;
+		}
+		if (strcmp(argv[i], "--pipe-size") == 0) {
+			char *end = NULL;
+			long size = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+
+			used = size > 0 && size <= INT_MAX && end && *end == '\0' ? 2 : -1;
+			if (used == 2)
+				(void)fcntl(STDOUT_FILENO, F_SETPIPE_SZ, (int)size); /* refused: more reads, nothing else */
 		}
 
 		if (used <= 0) {

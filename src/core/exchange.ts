@@ -5,7 +5,6 @@ import type { HandlerProcess } from './handler.js';
 export interface ExchangeOptions {
   /** The driver, for messages. */
   driver: string;
-  replySize: number;
   timeoutMs: number;
   /** How long SIGTERM gets before SIGKILL when the deadline passes. */
   killGraceMs: number;
@@ -15,20 +14,24 @@ export interface ExchangeOptions {
 
 /**
  * send_recv with a deadline: write all of the request, read exactly one
- * reply. Bytes past the reply fail it (EPROTO); a missed deadline
- * terminates the handler and fails it with ETIMEDOUT.
+ * reply into all of `reply` (its length is the reply size). Bytes past the
+ * reply fail it (EPROTO); a missed deadline terminates the handler and
+ * fails it with ETIMEDOUT. Once this resolves, nothing refers to `reply`
+ * but the caller; once it rejects, the handler's reader may hold it until
+ * the handler is reaped.
  */
-export async function exchange(handler: HandlerProcess, request: Buffer, options: ExchangeOptions): Promise<Buffer> {
-  const { replySize, timeoutMs, killGraceMs } = options;
+export async function exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, options: ExchangeOptions): Promise<Buffer> {
+  const { timeoutMs, killGraceMs } = options;
+  const replySize = reply.length;
   // The read waits before the request is written: a handler that has read a
   // large request (the pgp driver's is 512 KiB) may answer before the
   // write's completion runs, and bytes nobody waits for get it killed.
-  const pending = handler.reader.read(replySize);
+  const pending = handler.reader.read(reply);
   pending.catch(() => undefined); // a failed write is reported; the read then ends with the pipe
   const io = handler
     .write(request)
     .then(() => pending)
-    .then((reply) => {
+    .then(() => {
       if (handler.reader.unexpected > 0) {
         throw new UmdError('EPROTO', `handler ${handler.name} (pid ${handler.pid}) wrote ${handler.reader.unexpected} bytes past its ${replySize}-byte reply`, {
           suggestions: ['A handler must write exactly one reply per request; fix the handler'],

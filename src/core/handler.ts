@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { UmdError } from './errors.js';
+import { closePipes, type HandlerPipes } from './handler-pipes.js';
 import { ExactReader, writeAll } from './pipe-io.js';
 import { LineSplitter } from './lines.js';
 
@@ -23,6 +25,8 @@ export interface HandlerSpec {
    * see libexec/umd-exec.c); it must be 3, the first after stdio.
    */
   infoFd?: number;
+  /** The handler's stdin and stdout (see PipeStock); the handler process owns them from here on. */
+  pipes: HandlerPipes;
   /** The whole environment the handler gets; nothing is inherited. */
   env?: Record<string, string>;
   /** Each line the handler writes to stderr. */
@@ -64,7 +68,7 @@ async function reportedPid(info: Readable): Promise<number | null> {
 
 /**
  * One running handler process: its pid, the pipe to it (its stdin) and the
- * pipe from it (its stdout). Its launcher leads a process group of its own,
+ * pipe from it (its stdout), real pipes both. Its launcher leads a process group of its own,
  * so that killing the group also kills any children the handler forked.
  */
 export class HandlerProcess {
@@ -73,25 +77,25 @@ export class HandlerProcess {
   /** The process umd spawned: the launcher, leader of the group; signals go to it. */
   readonly launcherPid: number;
   readonly reader: ExactReader;
-  readonly #child: ChildProcess;
+  readonly #toHandler: Socket;
   readonly #exited: Promise<HandlerExit>;
   #exit: HandlerExit | null = null;
   #signalled = false;
   readonly #supervised: boolean;
 
-  private constructor(name: string, child: ChildProcess, supervised: boolean, onUnexpected?: (bytes: number) => void) {
+  private constructor(name: string, child: ChildProcess, pipes: HandlerPipes, supervised: boolean, onUnexpected?: (bytes: number) => void) {
     this.name = name;
     this.#supervised = supervised;
-    this.#child = child;
     this.launcherPid = child.pid as number;
     this.#pid = this.launcherPid;
     // Listening at once: the pipes' ends and the exit may come before the launcher's report.
     // Bytes nobody asked for are never kept: the handler that wrote them is killed at once.
-    this.reader = new ExactReader(child.stdout!, () => `handler ${name} (pid ${this.#pid})`, (bytes) => {
+    this.reader = new ExactReader(pipes.fromHandler, () => `handler ${name} (pid ${this.#pid})`, (bytes) => {
       this.killNow();
       onUnexpected?.(bytes);
     });
-    child.stdin!.on('error', () => {
+    this.#toHandler = new Socket({ fd: pipes.toHandler, readable: false, writable: true });
+    this.#toHandler.on('error', () => {
       // EPIPE after the handler died: the pending write reports it.
     });
     this.#exited = new Promise((resolve) => {
@@ -109,24 +113,33 @@ export class HandlerProcess {
 
   /** Spawns the handler and resolves once it runs; ENOENT/EACCES when it cannot be executed. */
   static async start(spec: HandlerSpec): Promise<HandlerProcess> {
-    const child = spawn(spec.command, spec.args ?? [], {
-      stdio: spec.infoFd === undefined ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe', 'pipe'],
-      detached: true,
-      env: spec.env ?? {},
-    });
+    const { pipes } = spec;
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.command, spec.args ?? [], {
+        stdio: spec.infoFd === undefined ? [pipes.stdin, pipes.stdout, 'pipe'] : [pipes.stdin, pipes.stdout, 'pipe', 'pipe'],
+        detached: true,
+        env: spec.env ?? {},
+      });
+    } catch (error) {
+      closePipes(pipes);
+      throw error;
+    }
+    closePipes(pipes, ['stdin', 'stdout']); // the child has its own copies now
     try {
       await once(child, 'spawn');
     } catch (error) {
+      closePipes(pipes, ['toHandler', 'fromHandler']);
       const errno = (error as NodeJS.ErrnoException).code;
       const code = errno === 'EACCES' ? 'EACCES' : errno === 'ENOENT' ? 'ENOENT' : 'ECHILD';
       throw new UmdError(code, `cannot execute handler ${spec.name} (${spec.command}): ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const handler = new HandlerProcess(spec.name, child, spec.supervised === true, spec.onUnexpectedOutput);
+    const handler = new HandlerProcess(spec.name, child, pipes, spec.supervised === true, spec.onUnexpectedOutput);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => lines.push(text));
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => lines.push(text));
     // 'close' comes after 'exit' and after stderr has ended: the last lines are in.
     child.once('close', () => {
       lines.flush();
@@ -157,7 +170,7 @@ export class HandlerProcess {
   }
 
   async write(data: Buffer): Promise<void> {
-    await writeAll(this.#child.stdin!, data, `handler ${this.name} (pid ${this.pid})`);
+    await writeAll(this.#toHandler, data, `handler ${this.name} (pid ${this.pid})`);
   }
 
   /** True once umd has signalled the handler: its death is then umd's doing, not its own. */
@@ -211,7 +224,7 @@ export class HandlerProcess {
   async #reap(): Promise<HandlerExit> {
     const exit = await this.#exited;
     this.reader.close();
-    this.#child.stdin!.destroy();
+    this.#toHandler.destroy();
     return exit;
   }
 }

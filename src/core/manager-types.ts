@@ -21,6 +21,13 @@ export const DEFAULT_KILL_GRACE_MS = 500;
 export interface ManagerOptions {
   /** Where umd runs: the blobs dir (private copies), the launcher, the sandbox probe, the log (see createContext). */
   context: UmdContext;
+  /**
+   * A 0700 directory of the caller's where handlers' FIFOs are made in
+   * batches and kept for later starts, shared by every manager given it
+   * (the daemon's `pipes/`; emptied at its first use). Without it, each
+   * load makes its own in its blob copy's directory.
+   */
+  pipesDir?: string;
   /** Overrides the context's log sink for this driver. */
   log?: Logger;
   /** Request deadline when driver.json has no `timeoutMs`. */
@@ -39,7 +46,7 @@ export interface DriverStatus {
   name: string;
   state: DriverState;
   pid: number | null;
-  /** Requests answered and checked. */
+  /** Requests answered (and passed the manager's check, for `send`), raw `mgmtSendRecv` ones included. */
   requests: number;
   /** Requests that failed after being sent (pipe, deadline or reply check). */
   failures: number;

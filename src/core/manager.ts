@@ -4,8 +4,10 @@ import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
+import { PipeStock, sharedPipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
+import { requireLauncher } from './launch.js';
 import { Lock } from './lock.js';
 import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
@@ -37,7 +39,7 @@ export class DriverManager {
   readonly name: string;
   readonly hooks: AnyManagerHooks;
   #pkg: DriverPackage;
-  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate'>> & { timeoutMs: number | undefined };
+  readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate' | 'pipesDir'>> & { timeoutMs: number | undefined; pipesDir: string | null };
   readonly #lock = new Lock();
   readonly #driverLog: DriverLog;
   /** The start limit given by the library user, else one made from driver.json at each `load`. */
@@ -46,6 +48,8 @@ export class DriverManager {
   #loaded = false;
   #blobCopy: string | null = null;
   #handler: HandlerProcess | null = null;
+  /** This load's stock of handler pipes, in its blob copy's directory. */
+  #pipes: PipeStock | null = null;
   /** This load's sandbox, set up at its first start. */
   #sandbox: SandboxSession | null = null;
   #startsThisLoad = 0;
@@ -62,6 +66,7 @@ export class DriverManager {
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       launch: options.launch ?? {},
+      pipesDir: options.pipesDir ?? null,
     };
     this.#givenLimit = options.startLimit;
     this.#limit = options.startLimit ?? new StartLimit(pkg.manifest.startLimit);
@@ -148,6 +153,7 @@ export class DriverManager {
     const copy = installBlob(pkg, this.#opts.context.blobsDir);
     this.#pkg = pkg;
     this.#blobCopy = copy;
+    this.#pipes = null;
     this.#startsThisLoad = 0;
     try {
       const handler = await this.#start();
@@ -171,7 +177,7 @@ export class DriverManager {
 
   async #unloadLocked(): Promise<{ pid: number | null }> {
     const pid = this.status.pid;
-    await this.#shutdown('unload');
+    await this.#shutdown({ now: true });
     this.#loaded = false;
     this.#limit.reset();
     await this.#closeSandbox();
@@ -182,116 +188,102 @@ export class DriverManager {
     return { pid };
   }
 
-  /** Parses the user's input, sends it through mgmt_send_recv and checks the reply. */
+  /**
+   * Parses the user's input and sends it through mgmt_send_recv; the
+   * manager's `checkReply` turns the reply into the result.
+   */
   async send(input: string, options: { timeoutMs?: number } = {}): Promise<SendOutcome> {
     const request = this.hooks.parseInput(input) as unknown;
     const encoded = this.hooks.encode(request);
     if (encoded.length !== this.hooks.requestSize) {
       throw new UmdError('EINVAL', `manager ${this.hooks.name} encoded ${encoded.length} bytes, expected ${this.hooks.requestSize}`);
     }
-    const outcome = await this.#mgmtSendRecv(encoded, options.timeoutMs, (reply) => {
-      try {
-        return this.hooks.checkReply(reply, request, input);
-      } finally {
-        if (this.hooks.replyIsScratch) replyPool.give(reply);
-      }
-    });
-    this.#stats.requests++;
-    return { result: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
+    return this.#sendRecv(encoded, options.timeoutMs, (reply) => this.hooks.checkReply(reply, request, input));
   }
 
-  /**
-   * mgmt_send_recv: under the lock, load the driver on demand, restart an
-   * exited handler, exchange one request for one reply; on any failure the
-   * handler is shut down, so the next request gets a fresh one.
-   */
-  async mgmtSendRecv(
-    request: Buffer,
-    options: { timeoutMs?: number } = {},
-  ): Promise<{ reply: Buffer; loadedOnDemand: boolean; started: boolean; pid: number }> {
-    const outcome = await this.#mgmtSendRecv(request, options.timeoutMs, (reply) => reply);
-    return { reply: outcome.result, loadedOnDemand: outcome.loadedOnDemand, started: outcome.started, pid: outcome.pid };
+  /** The raw mgmt_send_recv of the library API: no check, and the reply (a copy) is the caller's to keep. */
+  async mgmtSendRecv(request: Buffer, options: { timeoutMs?: number } = {}): Promise<SendOutcome<Buffer>> {
+    return this.#sendRecv(request, options.timeoutMs, (reply) => Buffer.from(reply));
   }
 
   /**
    * mgmt_send_recv of an already encoded request, its reply checked by
    * `check` with the lock held: a reply that fails the check shuts the
    * handler down, as `send`'s does. For managers that talk to their handler
-   * in several requests (pgp: armor, then packets).
+   * in several requests (pgp: armor, then packets). `check` may read the
+   * reply, not keep it.
    */
   async sendChecked<R>(request: Buffer, check: (reply: Buffer) => R, options: { timeoutMs?: number } = {}): Promise<R> {
     if (request.length !== this.hooks.requestSize) {
       throw new UmdError('EINVAL', `driver ${this.name}: a request of ${request.length} bytes, expected ${this.hooks.requestSize}`);
     }
-    const outcome = await this.#mgmtSendRecv(request, options.timeoutMs, check);
-    this.#stats.requests++;
-    return outcome.result;
+    return (await this.#sendRecv(request, options.timeoutMs, check)).result;
   }
 
-  /** mgmt_send_recv with the reply checked (by `check`) before the lock is released. */
-  async #mgmtSendRecv<R>(
-    request: Buffer,
-    timeoutMs: number | undefined,
-    check: (reply: Buffer) => R,
-  ): Promise<{ result: R; loadedOnDemand: boolean; started: boolean; pid: number }> {
+  /**
+   * mgmt_send_recv: under the lock (taken once, released once), load the
+   * driver on demand, restart an exited handler, exchange one request for
+   * one reply and run `check` on it. Any failure shuts the handler down,
+   * so the next request gets a fresh one. The reply buffer is the
+   * manager's: `check` may read it, not keep it.
+   */
+  async #sendRecv<R>(request: Buffer, timeoutMs: number | undefined, check: (reply: Buffer) => R): Promise<SendOutcome<R>> {
     await this.#lock.acquire();
-    let loadedOnDemand = false;
-    if (!this.#loaded) {
-      // As the kernel does around request_module(): drop the lock to load, then retake it.
-      this.#lock.release();
-      try {
-        loadedOnDemand = !(await this.load({ onDemand: true })).alreadyLoaded;
-      } catch (error) {
-        // The start limit speaks for itself: EAGAIN, with when it clears.
-        throw error instanceof UmdError && error.code === 'EAGAIN' ? error : this.#onDemandFailed(error);
-      }
-      await this.#lock.acquire();
-      if (!this.#loaded) {
-        this.#lock.release();
-        throw this.#onDemandFailed(null);
-      }
-    }
     try {
-      const { reply, ...exchanged } = await this.#sendRecvLocked(request, timeoutMs, loadedOnDemand);
-      return { ...exchanged, result: await this.#checkLocked(reply, check) };
+      const loadedOnDemand = !this.#loaded && (await this.#loadOnDemand());
+      const { handler, started } = await this.#ready();
+      const reply = await this.#exchangeOrShutdown(handler, request, this.#timeout(timeoutMs));
+      const result = await this.#checkOrShutdown(handler, reply, check);
+      this.#stats.requests++;
+      return { result, loadedOnDemand, started, pid: handler.pid };
     } finally {
       this.#lock.release();
     }
   }
 
-  #onDemandFailed(cause: unknown): UmdError {
-    this.#stats.failures++;
-    return this.#remember(onDemandFailedError(this.name, cause));
+  /**
+   * The kernel drops the lock around request_module() because the loader's
+   * init takes it again; here the load runs under the lock already held.
+   */
+  async #loadOnDemand(): Promise<true> {
+    try {
+      await this.#loadLocked({ onDemand: true });
+      return true;
+    } catch (error) {
+      // The start limit speaks for itself: EAGAIN, with when it clears.
+      if (error instanceof UmdError && error.code === 'EAGAIN') throw error;
+      this.#stats.failures++;
+      throw this.#remember(onDemandFailedError(this.name, error));
+    }
   }
 
-  async #sendRecvLocked(request: Buffer, timeoutMs: number | undefined, loadedOnDemand: boolean) {
-    if (this.#limit.failed()) {
-      throw this.#remember(this.#startLimitError());
+  /** The handler that takes the next request: one that exited or wrote unasked bytes is replaced first. */
+  async #ready(): Promise<{ handler: HandlerProcess; started: boolean }> {
+    if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
+    const current = this.#handler;
+    if (current && !current.exited && current.reader.unexpected === 0) return { handler: current, started: false };
+    if (current && current.reader.unexpected === 0) {
+      this.#log('warn', `${current.name} pid ${current.pid} ${describeExit(current.exit as HandlerExit)}; restarting it`);
     }
-    let handler = this.#handler;
-    if (handler && handler.reader.unexpected > 0) {
-      await this.#shutdown('protocol'); // killed and logged when the bytes came
-      handler = null;
-    }
-    if (handler && handler.exited) {
-      this.#log('warn', `${handler.name} pid ${handler.pid} ${describeExit(handler.exit as HandlerExit)}; restarting it`);
-      await this.#shutdown('exited');
-      handler = null;
-    }
-    let started = false;
-    if (!handler) {
-      await this.#backoff();
-      handler = await this.#start().catch((error: unknown) => {
-        throw this.#remember(error);
-      });
-      started = true;
-    }
+    await this.#shutdown(); // one that wrote unasked bytes was killed and logged when they came
+    await this.#backoff();
     try {
-      const reply = await this.#exchange(handler, request, this.#timeout(timeoutMs));
-      return { reply, loadedOnDemand, started, pid: handler.pid };
+      return { handler: await this.#start(), started: true };
+    } catch (error) {
+      throw this.#remember(error);
+    }
+  }
+
+  /** send_recv into a reply buffer of the manager's; a failure shuts the handler down. */
+  async #exchangeOrShutdown(handler: HandlerProcess, request: Buffer, timeoutMs: number): Promise<Buffer> {
+    const reply = replyPool.take(this.hooks.replySize);
+    try {
+      return await this.#exchange(handler, request, reply, timeoutMs);
     } catch (error) {
       this.#stats.failures++;
-      const exit = await this.#shutdown('error');
+      const exit = await this.#shutdown();
+      handler.reader.close(); // reaped: no read holds `reply` any more
+      replyPool.give(reply);
       const failure = requestFailure(this.name, error, exit, handler.signalled);
       if (failure.code === 'EPROTO') this.#log('error', failure.message);
       throw this.#remember(failure);
@@ -299,30 +291,29 @@ export class DriverManager {
   }
 
   /**
-   * Runs the manager's reply check with the lock still held. umd goes
-   * further than the kernel here: a handler whose reply fails the check is
-   * not trusted with the next request, and is shut down.
+   * Runs the manager's reply check with the lock still held, then takes the
+   * reply buffer back. umd goes further than the kernel here: a handler
+   * whose reply fails the check is not trusted with the next request, and
+   * is shut down.
    */
-  async #checkLocked<R>(reply: Buffer, check: (reply: Buffer) => R): Promise<R> {
+  async #checkOrShutdown<R>(handler: HandlerProcess, reply: Buffer, check: (reply: Buffer) => R): Promise<R> {
     try {
       return check(reply);
     } catch (error) {
       this.#stats.failures++;
       const failure = this.#remember(toUmdError(error, 'EINVAL', `driver ${this.name}: reply check failed`));
-      const handler = this.#handler;
-      if (handler) {
-        this.#log('warn', `${handler.name} pid ${handler.pid} sent a reply that failed the check (${failure.code}); shutting it down`);
-        await this.#shutdown('bad reply');
-      }
+      this.#log('warn', `${handler.name} pid ${handler.pid} sent a reply that failed the check (${failure.code}); shutting it down`);
+      await this.#shutdown();
       throw failure;
+    } finally {
+      replyPool.give(reply);
     }
   }
 
-  /** send_recv with this driver's reply size and deadline; see exchange(). */
-  async #exchange(handler: HandlerProcess, request: Buffer, timeoutMs: number): Promise<Buffer> {
-    return exchange(handler, request, {
+  /** send_recv with this driver's reply size and deadline, into `reply`; see exchange(). */
+  async #exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, timeoutMs: number): Promise<Buffer> {
+    return exchange(handler, request, reply, {
       driver: this.name,
-      replySize: this.hooks.replySize,
       timeoutMs,
       killGraceMs: this.#opts.killGraceMs,
       onTimeout: (message) => this.#log('error', message),
@@ -337,23 +328,31 @@ export class DriverManager {
     await sleep(waitMs);
   }
 
-  /** start, counted by the start limit: a start that fails counts as a failure. */
+  /** start, counted by the start limit: spawn, then post_start; a start that fails counts as a failure. */
   async #start(): Promise<HandlerProcess> {
     if (this.#limit.failed()) throw this.#startLimitError();
     this.#limit.recordStart();
     try {
-      return await this.#startOnce();
+      const handler = await this.#spawn();
+      await this.#postStart(handler);
+      return handler;
     } catch (error) {
       if (this.#limit.recordFailure()) this.#log('error', this.#startLimitError().message);
       throw error;
     }
   }
 
-  /** start: verify the copy, spawn the handler, log it, run post_start. */
-  async #startOnce(): Promise<HandlerProcess> {
+  /**
+   * Checks the copy's digest, opens this load's sandbox at its first start,
+   * spawns the handler in it and logs it. The load's first start does not
+   * hash the copy again: installBlob hashed the very bytes it wrote a moment
+   * before, into a 0700 directory of the daemon's.
+   */
+  async #spawn(): Promise<HandlerProcess> {
     const copy = this.#blobCopy as string;
-    verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
+    if (this.#startsThisLoad > 0) verifyBlob(copy, this.#pkg.manifest.sha256, this.name);
     const handlerName = this.handlerLabel;
+    const pipes = this.#pipeStock();
     this.#sandbox ??= await SandboxSession.open({
       context: this.#opts.context,
       driver: this.name,
@@ -362,10 +361,16 @@ export class DriverManager {
       launch: this.#opts.launch,
       blobCopy: copy,
       log: (level, message, source) => this.#log(level, message, source),
+      fifoAt: async (target, mode) => pipes.fifoAt(target, mode),
     });
+    const command = this.#sandbox.command(copy);
+    const handlerPipes = await pipes.take();
     const handler: HandlerProcess = await HandlerProcess.start({
       name: handlerName,
-      ...this.#sandbox.command(copy),
+      ...command,
+      // The launcher sizes the reply pipe so that a whole reply is one write and one read.
+      args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
+      pipes: handlerPipes,
       env: this.#pkg.manifest.env ?? {},
       onStderrLine: (line) => this.#log('info', line, handlerName),
       onUnexpectedOutput: (bytes) =>
@@ -382,35 +387,55 @@ export class DriverManager {
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
     this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
-    if (!this.hooks.postStart) return handler;
+    return handler;
+  }
+
+  /**
+   * post_start: the manager's health check of a new handler, under a
+   * deadline; a failure shuts the handler down. The replies `send` gives
+   * the hook are the manager's buffers, taken back when the hook is done.
+   */
+  async #postStart(handler: HandlerProcess): Promise<void> {
+    if (!this.hooks.postStart) return;
     const timeoutMs = this.#timeout();
+    const settled: Buffer[] = [];
+    const send = async (request: Buffer): Promise<Buffer> => {
+      const reply = replyPool.take(this.hooks.replySize);
+      const answer = await this.#exchange(handler, request, reply, timeoutMs); // failed: not given back, a read may hold it until the reap
+      settled.push(reply);
+      return answer;
+    };
     try {
       // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
-      const replies: Buffer[] = [];
-      const send = async (request: Buffer) => {
-        const reply = await this.#exchange(handler, request, timeoutMs);
-        if (this.hooks.replyIsScratch) replies.push(reply);
-        return reply;
-      };
-      await withDeadline(
-        this.hooks.postStart(send).finally(() => replies.forEach((reply) => replyPool.give(reply))),
-        timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS,
-        () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`),
-      );
-      return handler;
+      await withDeadline(this.hooks.postStart(send), timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS, () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`));
     } catch (error) {
-      const exit = await this.#shutdown('post_start');
-      const base = toUmdError(error, 'EINVAL', 'post_start');
-      const diedByItself = exit !== null && !handler.signalled;
-      const died = diedByItself ? `; the handler ${describeExit(exit)}` : '';
-      const failure = new UmdError(
-        diedByItself ? 'ECHILD' : base.code,
-        `driver ${this.name}: post_start health check of ${handlerName} (pid ${handler.pid}) failed: ${base.message}${died}`,
-        { cause: error, driver: this.name, topic: 'handler' },
-      );
-      this.#log('error', failure.message);
-      throw failure;
+      throw await this.#postStartFailed(handler, error);
+    } finally {
+      for (const reply of settled) replyPool.give(reply);
     }
+  }
+
+  /** Shuts a handler that failed post_start down; the error says why, and how the handler ended if by itself. */
+  async #postStartFailed(handler: HandlerProcess, error: unknown): Promise<UmdError> {
+    const exit = await this.#shutdown();
+    const base = toUmdError(error, 'EINVAL', 'post_start');
+    const diedByItself = exit !== null && !handler.signalled;
+    const died = diedByItself ? `; the handler ${describeExit(exit)}` : '';
+    const failure = new UmdError(
+      diedByItself ? 'ECHILD' : base.code,
+      `driver ${this.name}: post_start health check of ${handler.name} (pid ${handler.pid}) failed: ${base.message}${died}`,
+      { cause: error, driver: this.name, topic: 'handler' },
+    );
+    this.#log('error', failure.message);
+    return failure;
+  }
+
+  /** Where this load's handler pipes come from: the daemon's shared stock, else one in the blob copy's directory. */
+  #pipeStock(): PipeStock {
+    const launcher = requireLauncher(this.#opts.context.launcher, this.name);
+    if (this.#opts.pipesDir) return sharedPipeStock(this.#opts.pipesDir, launcher);
+    this.#pipes ??= new PipeStock(path.dirname(this.#blobCopy as string), launcher);
+    return this.#pipes;
   }
 
   async #closeSandbox(): Promise<void> {
@@ -424,15 +449,16 @@ export class DriverManager {
   }
 
   /**
-   * Shuts the handler down (SIGKILL to its group, then reap), as the
-   * kernel's shutdown does. A handler that already exited keeps its own exit
-   * status, which is returned.
+   * shutdown: kills the handler (SIGKILL to its group, or through its
+   * supervising launcher) and reaps it, as the kernel's does. A handler that
+   * already exited keeps its own exit status, which is returned.
    */
-  async #shutdown(why: string): Promise<HandlerExit | null> {
+  async #shutdown(options: { now?: boolean } = {}): Promise<HandlerExit | null> {
     const handler = this.#handler;
     if (!handler) return null;
     this.#handler = null;
-    if (!handler.exited && why !== 'unload') await handler.exitedWithin(100);
+    // After a failed request the handler may be ending by itself: let it, so its own status is what is logged.
+    if (!handler.exited && !options.now) await handler.exitedWithin(100);
     return handler.kill();
   }
 

@@ -23,6 +23,8 @@ export interface RuntimePaths {
   socket: string;
   log: string;
   blobs: string;
+  /** FIFOs for handlers' stdin and stdout, made ahead in batches. */
+  pipes: string;
   /** The daemon's instance lock (flock). */
   lock: string;
 }
@@ -33,6 +35,7 @@ export function runtimePaths(dir: string): RuntimePaths {
     socket: path.join(dir, 'umd.sock'),
     log: path.join(dir, 'umd.log'),
     blobs: path.join(dir, 'blobs'),
+    pipes: path.join(dir, 'pipes'),
     lock: path.join(dir, 'umd.lock'),
   };
 }

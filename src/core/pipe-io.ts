@@ -1,5 +1,5 @@
-import type { Readable, Writable } from 'node:stream';
-import { replyPool } from './buffer-pool.js';
+import { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { UmdError } from './errors.js';
 
 interface PendingRead {
@@ -9,30 +9,42 @@ interface PendingRead {
   reject: (error: UmdError) => void;
 }
 
+/** Where a read goes while no reply is awaited (and the first bytes of each reply): small, so a reply is one copy of it at most. */
+const SPARE_SIZE = 64;
+
 /**
- * Reads exact byte counts from a stream whose chunks fall anywhere: one
- * reply may arrive in many chunks. Each chunk is copied once, straight into
- * the reply buffer. Bytes that arrive when nobody asked for them (no read
- * waiting, or past the reply) are never kept: they are counted as
- * `unexpected` and reported to `onUnexpected` at once, so a handler cannot
- * make umd hold more than the one reply it asked for.
+ * Reads exact byte counts from the daemon's end of a handler's reply pipe,
+ * whose chunks fall anywhere: one reply may arrive in many reads. libuv
+ * reads straight into the reply buffer (net.Socket's `onread`): no 64 KiB
+ * chunk per read, no copy. It asks for the next read's buffer only after a
+ * read, so the first bytes of a reply land in a small spare and are copied
+ * over; the rest of the reply goes where it belongs. Bytes that arrive when
+ * nobody asked for them (no read waiting, or past the reply) are never
+ * kept: they are counted as `unexpected` and reported to `onUnexpected` at
+ * once, so a handler cannot make umd hold more than the one reply it asked for.
  */
 export class ExactReader {
-  readonly #stream: Readable;
+  readonly #socket: Socket;
   readonly #label: () => string;
   readonly #onUnexpected: (bytes: number) => void;
+  readonly #spare = Buffer.allocUnsafe(SPARE_SIZE);
   #pending: PendingRead | null = null;
   #ended: string | null = null;
   #unexpected = 0;
 
-  /** `label` names the other end in errors (a function: it may be known only later). */
-  constructor(stream: Readable, label: string | (() => string), onUnexpected: (bytes: number) => void = () => undefined) {
-    this.#stream = stream;
+  /** `fd` is the read end of the pipe, now owned by the reader; `label` names the other end in errors (a function: it may be known only later). */
+  constructor(fd: number, label: string | (() => string), onUnexpected: (bytes: number) => void = () => undefined) {
     this.#label = typeof label === 'string' ? () => label : label;
     this.#onUnexpected = onUnexpected;
-    stream.on('data', (chunk: Buffer) => this.#onData(chunk));
-    stream.on('end', () => this.#onEnd('closed its end of the pipe'));
-    stream.on('error', (error: Error) => this.#onEnd(`pipe error: ${error.message}`));
+    const options = {
+      fd,
+      readable: true,
+      writable: false,
+      onread: { buffer: () => this.#nextBuffer(), callback: (bytes: number, into: Buffer) => this.#onRead(bytes, into) },
+    };
+    this.#socket = new Socket(options);
+    this.#socket.on('end', () => this.#onEnd('closed its end of the pipe'));
+    this.#socket.on('error', (error: Error) => this.#onEnd(`pipe error: ${error.message}`));
   }
 
   /** Bytes that arrived while no read was waiting for them (all dropped). */
@@ -41,17 +53,21 @@ export class ExactReader {
   }
 
   /**
-   * Resolves with exactly `size` bytes, or rejects with EFAULT if the pipe
-   * ends first. The buffer comes from `replyPool`; whoever is done with it
-   * may give it back.
+   * Fills all of `target` and resolves with it, or rejects with EFAULT if
+   * the pipe ends first. The reader holds `target` only until it settles.
    */
-  async read(size: number): Promise<Buffer> {
+  async read(target: Buffer): Promise<Buffer> {
     if (this.#pending) throw new Error('ExactReader: one read at a time');
-    if (this.#ended !== null) throw this.#shortRead(0, size);
-    const target = replyPool.take(size);
+    if (this.#ended !== null) throw this.#shortRead(0, target.length);
     return new Promise<Buffer>((resolve, reject) => {
       this.#pending = { target, filled: 0, resolve, reject };
     });
+  }
+
+  /** The buffer libuv's next read goes into: the rest of the awaited reply, else the spare. */
+  #nextBuffer(): Buffer {
+    const pending = this.#pending;
+    return pending && pending.filled < pending.target.length ? pending.target.subarray(pending.filled) : this.#spare;
   }
 
   #drop(bytes: number): void {
@@ -60,19 +76,21 @@ export class ExactReader {
     if (first) this.#onUnexpected(bytes);
   }
 
-  #onData(chunk: Buffer): void {
+  #onRead(bytes: number, into: Buffer): boolean {
     const pending = this.#pending;
     if (!pending) {
-      this.#drop(chunk.length);
-      return;
+      this.#drop(bytes);
+      return true;
     }
-    const used = chunk.copy(pending.target, pending.filled);
+    // Into the spare: copy what belongs to the reply; else libuv wrote it in place.
+    const used = into === this.#spare ? this.#spare.copy(pending.target, pending.filled, 0, bytes) : bytes;
     pending.filled += used;
     if (pending.filled === pending.target.length) {
       this.#pending = null;
       pending.resolve(pending.target);
     }
-    if (used < chunk.length) this.#drop(chunk.length - used);
+    if (used < bytes) this.#drop(bytes - used);
+    return true;
   }
 
   #onEnd(reason: string): void {
@@ -92,10 +110,10 @@ export class ExactReader {
     );
   }
 
-  /** Stops listening, so the stream can be collected. */
+  /** Stops reading and closes the pipe's end. */
   close(): void {
-    this.#stream.removeAllListeners('data');
     this.#onEnd('was closed by umd');
+    this.#socket.destroy();
   }
 }
 

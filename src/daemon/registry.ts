@@ -10,6 +10,8 @@ import { busyElsewhereError, describePackage, listEntry, unloadedEntry } from '.
 
 export interface RegistryOptions {
   context: UmdContext;
+  /** The daemon's `pipes/`, where handlers' FIFOs are made (see ManagerOptions.pipesDir). */
+  pipesDir?: string;
   lineRate?: LineRateSettings;
 }
 
@@ -90,8 +92,8 @@ export class DriverRegistry {
 
   async #create(name: string, dir: string): Promise<Managed> {
     const { pkg, hooks } = await openPackage(dir, name);
-    const { context, lineRate } = this.#opts;
-    return { manager: new DriverManager(pkg, hooks, { context, ...(lineRate ? { lineRate } : {}) }), stamp: managerStamp(pkg) };
+    const { context, pipesDir, lineRate } = this.#opts;
+    return { manager: new DriverManager(pkg, hooks, { context, ...(pipesDir ? { pipesDir } : {}), ...(lineRate ? { lineRate } : {}) }), stamp: managerStamp(pkg) };
   }
 
   /** The manager of `name` if the daemon already has one, without looking anything up. */

@@ -1,4 +1,5 @@
 import { closeSync, statSync, unlinkSync } from 'node:fs';
+import { dropSharedPipeStock } from '../core/handler-pipes.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
@@ -73,7 +74,7 @@ export class Daemon {
       ...(options.driverPath ? { driverPath: options.driverPath } : {}),
       ...(options.launcher ? { launcher: options.launcher } : {}),
     });
-    this.registry = new DriverRegistry({ context: this.context, ...(options.lineRate ? { lineRate: options.lineRate } : {}) });
+    this.registry = new DriverRegistry({ context: this.context, pipesDir: paths.pipes, ...(options.lineRate ? { lineRate: options.lineRate } : {}) });
     this.#clients = new ClientSet({ ...DEFAULT_CONTROL_LIMITS, ...options.limits }, (message) => this.#warn(message));
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;
@@ -122,16 +123,22 @@ export class Daemon {
     // We hold the instance lock, so a socket here is a dead daemon's; anything else is not ours to delete.
     removeStaleSocket(this.paths);
     const server = this.#newServer();
-    const oldMask = process.umask(0o177); // the socket file is born 0600
+    // The socket file is born 0600. Node binds synchronously inside listen(), so the umask is put back
+    // before anything else runs: it is process-wide, and a FIFO or file made meanwhile must not get it.
+    const oldMask = process.umask(0o177);
+    let listening: Promise<void>;
     try {
-      await new Promise<void>((resolve, reject) => {
+      listening = new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(this.paths.socket, resolve);
       });
-    } catch (error) {
-      throw new UmdError('EIO', `umd daemon cannot listen on ${this.paths.socket}: ${(error as Error).message}`, { cause: error });
     } finally {
       process.umask(oldMask);
+    }
+    try {
+      await listening;
+    } catch (error) {
+      throw new UmdError('EIO', `umd daemon cannot listen on ${this.paths.socket}: ${(error as Error).message}`, { cause: error });
     }
     this.#serve(server);
     this.#socketIno = statSync(this.paths.socket).ino;
@@ -216,6 +223,7 @@ export class Daemon {
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
     this.#clients.destroyAll();
     await this.registry.closeAll();
+    if (sameDir(this.paths.dir, this.#identity)) dropSharedPipeStock(this.paths.pipes);
     await closing;
     try {
       if (this.#listenFd === undefined && sameDir(this.paths.dir, this.#identity) && statSync(this.paths.socket).ino === this.#socketIno) unlinkSync(this.paths.socket);

@@ -105,7 +105,6 @@ export const bpfilterManager: ManagerHooks<BpfilterRequest, BpfilterResult> = {
   loaderName: 'bpfilter',
   requestSize: BPFILTER_REQUEST_SIZE,
   replySize: BPFILTER_REPLY_SIZE,
-  replyIsScratch: true,
   fields: FIELDS,
   parseInput: parseBpfilterInput,
   encode: encodeBpfilterRequest,

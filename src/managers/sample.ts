@@ -67,7 +67,6 @@ export const sampleManager: ManagerHooks<SampleRequest, SampleResult> = {
   loaderName: 'sample_loader_kmod',
   requestSize: SAMPLE_REQUEST_SIZE,
   replySize: SAMPLE_REPLY_SIZE,
-  replyIsScratch: true,
   parseInput: parseSampleInput,
   encode: encodeSampleRequest,
   checkReply(reply, request, input) {

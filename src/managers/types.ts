@@ -23,16 +23,18 @@ export interface ManagerHooks<Req = unknown, Result = unknown> {
   parseInput(input: string): Req;
   /** Encodes a parsed request into exactly `requestSize` bytes. */
   encode(request: Req): Buffer;
-  /** Checks a reply of exactly `replySize` bytes; throws UmdError (EINVAL) when it is wrong. */
-  checkReply(reply: Buffer, request: Req, input: string): Result;
-  /** Runs right after a handler starts, with the lock held; throwing shuts the handler down. */
-  postStart?(send: (request: Buffer) => Promise<Buffer>): Promise<void>;
   /**
-   * True when `checkReply` and `postStart` keep nothing of the reply buffers
-   * they are given (no views of them in the result), so umd may reuse each
-   * buffer for a later reply instead of allocating a fresh 128 KiB.
+   * Checks a reply of exactly `replySize` bytes; throws UmdError (EINVAL)
+   * when it is wrong. The buffer is umd's and is reused once this returns:
+   * a result that keeps bytes of it must copy them (`Buffer.from(reply.subarray(a, b))`).
    */
-  readonly replyIsScratch?: boolean;
+  checkReply(reply: Buffer, request: Req, input: string): Result;
+  /**
+   * Runs right after a handler starts, with the lock held; throwing shuts the
+   * handler down. The replies `send` resolves with are umd's buffers, valid
+   * until this hook's promise settles.
+   */
+  postStart?(send: (request: Buffer) => Promise<Buffer>): Promise<void>;
   /** Says what a checked result means in the manager's own words, e.g. `status -92 (ENOPROTOOPT)`. */
   formatResult?(result: Result): string;
 }

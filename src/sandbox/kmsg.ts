@@ -34,10 +34,20 @@ export class KmsgSink {
     this.#socket = socket;
   }
 
-  /** Makes the FIFO (through the launcher: Node has no mkfifo) and starts reading it. */
-  static async open(path: string, launcher: string, onLine: (level: LogLevel, message: string) => void): Promise<KmsgSink> {
+  /**
+   * Puts a FIFO at `path` (one made ahead, from `fifoAt`, else through the
+   * launcher: Node has no mkfifo) and starts reading it. Any handler uid
+   * may write it (only the bind mount reaches it: its directory is the
+   * daemon's, 0700); only the owner reads.
+   */
+  static async open(
+    path: string,
+    launcher: string,
+    onLine: (level: LogLevel, message: string) => void,
+    fifoAt?: (target: string, mode: number) => Promise<boolean>,
+  ): Promise<KmsgSink> {
     try {
-      await promisify(execFile)(launcher, ['--mkfifo', path], { env: {} });
+      if (!(await fifoAt?.(path, 0o622))) await promisify(execFile)(launcher, ['--mkfifo', path], { env: {} });
     } catch (error) {
       throw new UmdError('EIO', `cannot make the private /dev/kmsg FIFO ${path}: ${(error as Error).message}`, { cause: error });
     }

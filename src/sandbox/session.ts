@@ -22,6 +22,8 @@ export interface SessionOptions {
   /** The private, verified copy of the blob; the driver's /dev/kmsg FIFO goes beside it (`<copy>.kmsg`). */
   blobCopy: string;
   log: (level: LogLevel, message: string, source?: string) => void;
+  /** Puts a FIFO made ahead at `target` with `mode` (false: it could not); without it, the launcher makes the kmsg FIFO. */
+  fifoAt?: (target: string, mode: number) => Promise<boolean>;
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
@@ -73,7 +75,7 @@ export class SandboxSession {
           )
         : null;
     const kmsg = plan.privateKmsg
-      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName)).catch((error: unknown) => {
+      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName), o.fifoAt).catch((error: unknown) => {
           void cgroups?.remove();
           throw error;
         })

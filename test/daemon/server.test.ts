@@ -1,7 +1,7 @@
 import test from 'ava';
 import net from 'node:net';
 import path from 'node:path';
-import { statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { UmdError } from '../../src/core/errors.js';
 import { Daemon } from '../../src/daemon/server.js';
 import { makePackage } from '../helpers/packages.js';
@@ -142,10 +142,16 @@ test('log returns the manager and handler lines, filtered by driver', async (t) 
   t.deepEqual(after, ['Unloaded sample_umh']);
 });
 
-test('shutdown kills every handler and removes the socket', async (t) => {
+test('shutdown kills every handler and removes the socket and the FIFOs made ahead for handlers', async (t) => {
   const { daemon, client } = await startDaemon(t);
   await client.request('load', { driver: 'sample' });
+  // pipes/ holds only FIFOs nobody else may open: the ones made ahead for the next starts.
+  const ahead = readdirSync(daemon.paths.pipes).map((name) => lstatSync(path.join(daemon.paths.pipes, name)));
+  t.true(ahead.length > 0);
+  t.true(ahead.every((st) => st.isFIFO() && (st.mode & 0o777) === 0o600));
+  t.is(lstatSync(daemon.paths.pipes).mode & 0o777, 0o700);
   await client.request('shutdown', {});
   await daemon.closed;
   t.throws(() => statSync(daemon.paths.socket), { code: 'ENOENT' });
+  t.throws(() => statSync(daemon.paths.pipes), { code: 'ENOENT' });
 });
