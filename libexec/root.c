@@ -198,6 +198,9 @@ static void make_scratch(const struct sandbox *sb)
 
 void root_build(const struct sandbox *sb, int with_proc)
 {
+	/* The modes below are meant as written, whatever umask the daemon had when it spawned us. */
+	mode_t mask = umask(0);
+
 	if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=64k,nr_inodes=256,mode=0755") < 0)
 		sandbox_fail("mount the new root (tmpfs)");
 	for (int i = 0; i < sb->npaths; i++) {
@@ -226,6 +229,7 @@ void root_build(const struct sandbox *sb, int with_proc)
 		sandbox_fail("chdir /");
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		sandbox_fail("make the new root read-only");
+	umask(mask);
 }
 
 int root_probe(void)

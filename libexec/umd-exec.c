@@ -77,6 +77,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -94,8 +95,33 @@ static void die(const char *what)
 	_exit(127);
 }
 
+/* Closes descriptors lo..hi; close_range(2) where the kernel has it, else one by one. */
+static void close_from(unsigned int lo, unsigned int hi)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, lo, hi, 0) == 0)
+		return;
+#endif
+	for (unsigned int fd = lo; fd <= hi && fd < 65536; fd++)
+		close((int)fd);
+}
+
+/*
+ * Only stdio (and the blob's descriptor, which a script's interpreter
+ * reads) reach the handler: nothing the daemon, or whoever started it,
+ * left open without close-on-exec. A directory or a writable file passed
+ * down that way would reach through the private root.
+ */
+static void close_inherited(int keep)
+{
+	if (keep > 3)
+		close_from(3, (unsigned int)keep - 1);
+	close_from(keep >= 3 ? (unsigned int)keep + 1 : 3, ~0U);
+}
+
 static void exec_handler(char **argv)
 {
+	close_inherited(sb.enabled ? sb.blob_fd : -1);
 	if (sb.enabled)
 		sandbox_exec(&sb, argv);
 	reset_signals();

@@ -1,3 +1,4 @@
+import { escapeControl } from '../core/escape.js';
 import { driverArg } from '../cli/args.js';
 import { count } from '../core/plural.js';
 import { UmdCommand } from '../cli/base.js';
@@ -40,7 +41,8 @@ export default class Info extends UmdCommand {
       ['last error', info.status.lastError ? `${info.status.lastError.code}: ${info.status.lastError.message}` : '-'],
     ];
     const width = Math.max(...fields.map(([k]) => k.length)) + 1;
-    for (const [key, value] of fields) this.log(`${`${key}:`.padEnd(width)} ${value}`);
+    // Every value may come from a package or a handler: shown escaped, never as terminal controls.
+    for (const [key, value] of fields) this.log(`${`${key}:`.padEnd(width)} ${escapeControl(value)}`);
     return info;
   }
 }

@@ -1,9 +1,10 @@
 /** The longest message umd stores or shows for one log line, after escaping. */
 export const MAX_MESSAGE_CHARS = 4096;
 
-// C0 controls but tab, DEL, and C1 controls (U+0080..U+009F: a terminal may take U+009B as CSI).
+// C0 controls but tab, DEL, C1 controls (U+0080..U+009F: a terminal may take U+009B as CSI), and the
+// bidirectional marks, embeddings, overrides and isolates, which reorder what a reader sees (Trojan Source).
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Escapes control characters the way dmesg and journalctl show them

@@ -33,8 +33,14 @@ function readAll(fd: number, size: number): Buffer {
 export function readCapped(file: string, max: number, what: string): Buffer {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    // A link at driver.json's name (to /etc/shadow, say) is refused, never read.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UmdError('EACCES', `${what} ${file} is a symbolic link; refusing it`, {
+        suggestions: ['A driver package holds its own driver.json: copy the file there instead of linking it'],
+      });
+    }
     throw cannot(what, file, error);
   }
   try {

@@ -53,7 +53,9 @@ export function parseManifest(text: string, file: string, dirName: string): Driv
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UmdError('EINVAL', `bad driver package ${file}: not JSON (${(error as Error).message})`, { cause: error });
+    // The parser's message quotes the text, which is not ours to repeat: only where it went wrong.
+    const where = /position \d+(?: \(line \d+ column \d+\))?/.exec((error as Error).message)?.[0];
+    throw new UmdError('EINVAL', `bad driver package ${file}: not JSON${where ? ` (at ${where})` : ''}`, { cause: error });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid(file, '(top level)', 'an object', raw);
   const m = raw as Record<string, unknown>;

@@ -86,6 +86,46 @@ export function checkSocketPath(paths: RuntimePaths): void {
   });
 }
 
+/**
+ * Every symlink on the way to `dir` (not only the last component) must be
+ * root's or ours: one another user owns, even in a sticky /tmp, could be
+ * pointed elsewhere after the check, with the daemon's files in it.
+ */
+function checkLinks(dir: string): void {
+  const uid = process.getuid?.() ?? 0;
+  let at = '/';
+  for (const part of path.resolve(dir).split('/').filter((p) => p.length > 0)) {
+    at = path.join(at, part);
+    const st = lstatOrNull(at);
+    if (st === null) return; // the rest is made by us
+    if (st.isSymbolicLink() && st.uid !== 0 && st.uid !== uid) {
+      throw new UmdError('EACCES', `umd runtime directory ${dir} is reached through ${at}, a symbolic link owned by uid ${st.uid}, not by you or root`, {
+        suggestions: [`Use a path without it: export UMD_RUNTIME_DIR=${realOrSelf(dir)} (if that is yours), or a directory of your own`],
+      });
+    }
+  }
+}
+
+function realOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * The hint toward a runtime dir of one's own. When the refused dir is the
+ * default one under the temp dir, someone else took that name first
+ * (squatting): a fresh private dir is the way out, not the same name.
+ */
+function useOwnDir(refused: string): string {
+  const usual = path.join(tmpdir(), `umd-${process.getuid?.() ?? 0}`);
+  return path.resolve(refused) === usual
+    ? `use a fresh directory of your own (another user took ${usual} first): export UMD_RUNTIME_DIR="$(mktemp -d)/umd"`
+    : `use a directory of your own: export UMD_RUNTIME_DIR=${usual}`;
+}
+
 function lstatOrNull(file: string): Stats | null {
   try {
     return lstatSync(file);
@@ -108,16 +148,17 @@ export function ensureRuntimeDir(dir: string): RuntimePaths & { identity: DirIde
   const planted = lstatOrNull(dir);
   if (planted?.isSymbolicLink() && planted.uid !== 0 && planted.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is a symbolic link owned by uid ${planted.uid}, not by you or root`, {
-      suggestions: [`Remove it (rm ${dir}), or use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
+      suggestions: [`Remove it (rm ${dir}), or ${useOwnDir(dir)}`],
     });
   }
+  checkLinks(dir);
   makeDirs(dir, 'umd runtime directory');
   checkParents(dir);
   if (lstatSync(dir).isSymbolicLink()) checkParents(realpathSync(dir));
   const st = statSync(dir);
   if (st.uid !== uid) {
     throw new UmdError('EACCES', `umd runtime directory ${dir} is owned by uid ${st.uid}, not by you (uid ${uid})`, {
-      suggestions: [`Use a directory of your own: export UMD_RUNTIME_DIR=${path.join(tmpdir(), `umd-${uid}`)}`],
+      suggestions: [useOwnDir(dir).replace(/^u/, 'U')],
     });
   }
   if ((st.mode & 0o022) !== 0) {

@@ -80,6 +80,8 @@ export interface PlanInput {
   cgroups?: CgroupSupport;
   /** Does the blob need the dynamic loader (elf.ts)? Default true. */
   loader?: boolean;
+  /** Host dirs no root path may hold or lie in (umd's runtime dir). */
+  hidden?: string[];
 }
 
 const NO_CGROUPS: CgroupSupport = { pids: null, memory: null, reason: 'not probed' };
@@ -208,7 +210,7 @@ export function planSandbox(input: PlanInput): SandboxPlan {
     privateKmsg,
     noPrivileges: true,
     privateRoot,
-    rootPaths: privateRoot ? rootPaths(input.driver, input.loader ?? true, manifest.readOnlyPaths) : [],
+    rootPaths: privateRoot ? rootPaths(input.driver, input.loader ?? true, manifest.readOnlyPaths, input.hidden) : [],
     scratchBytes: privateRoot ? (manifest.scratchBytes ?? null) : null,
     limits,
     enforcement: { processes, memory },

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { chmodSync } from 'node:fs';
 import type { UmdContext } from '../core/context.js';
 import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
@@ -27,10 +28,10 @@ export interface SessionOptions {
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
-export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string): Promise<SandboxPlan> {
+export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string, hidden: string[] = []): Promise<SandboxPlan> {
   requireLauncher(context.launcher, driver);
   const probe = await context.probe();
-  return planSandbox({ driver, manifest, launch, probe, cgroups: cgroupSupport(probe.uid), loader: needsLoader(blob) });
+  return planSandbox({ driver, manifest, launch, probe, cgroups: cgroupSupport(probe.uid), loader: needsLoader(blob), hidden });
 }
 
 /**
@@ -55,7 +56,9 @@ export class SandboxSession {
   }
 
   static async open(o: SessionOptions): Promise<SandboxSession> {
-    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy);
+    // The copy lives at <runtime dir>/blobs/<driver>/<blob>: that runtime dir stays out of the handler's root.
+    const runtimeDir = path.dirname(path.dirname(path.dirname(o.blobCopy)));
+    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy, [runtimeDir]);
     const refused = requirementError(o.driver, plan);
     if (refused) {
       o.log('error', refused.message);

@@ -27,12 +27,22 @@ function covered(file: string, by: RootPath[]): boolean {
   return by.some((entry) => !entry.link && (file === entry.path || file.startsWith(`${entry.path}/`)));
 }
 
+function realOrSelf(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 /**
  * The host paths of a handler's root: the loader's (when `loader`), then
  * driver.json's "readOnlyPaths", each resolved to where it really is (ENOENT
  * when it is not there) and left out when a bind above already holds it.
+ * None may hold, or lie inside, a `hidden` dir (umd's runtime dir: a
+ * handler allowed to connect() would reach the control socket through it).
  */
-export function rootPaths(driver: string, loader: boolean, extra: string[] = []): RootPath[] {
+export function rootPaths(driver: string, loader: boolean, extra: string[] = [], hidden: string[] = []): RootPath[] {
   const paths: RootPath[] = [];
   if (loader) {
     for (const file of LOADER_PATHS) {
@@ -53,6 +63,12 @@ export function rootPaths(driver: string, loader: boolean, extra: string[] = [])
     }
     if (real === '/' || ['/dev', '/proc', '/tmp'].some((tree) => real === tree || real.startsWith(`${tree}/`))) {
       throw new UmdError('EINVAL', `driver ${driver}: driver.json "readOnlyPaths" names ${asked}, which is ${real}: the private root makes / , /dev, /proc and /tmp itself`);
+    }
+    const exposed = hidden.map(realOrSelf).find((dir) => dir === real || dir.startsWith(`${real}/`) || real.startsWith(`${dir}/`));
+    if (exposed !== undefined) {
+      throw new UmdError('EACCES', `driver ${driver}: driver.json "readOnlyPaths" names ${asked}, which would put umd's runtime directory ${exposed} (its control socket, log and blobs) into the handler's root`, {
+        suggestions: ['Name only what the handler needs, outside the runtime dir, or move the runtime dir (UMD_RUNTIME_DIR) out of that tree'],
+      });
     }
     if (!covered(real, paths) && !paths.some((p) => p.path === real)) paths.push({ path: real, link: false });
   }

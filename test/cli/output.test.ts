@@ -2,7 +2,7 @@ import test from 'ava';
 import path from 'node:path';
 import { cliEnv, startCli, umd } from '../helpers/cli.js';
 import { makePackage } from '../helpers/packages.js';
-import { BIN, FIXTURES, tempDir } from '../helpers/runtime.js';
+import { BIN, FIXTURES, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 
 // Issue 12, points 2, 3, 14, 16 and -q: output people and scripts can live with.
 
@@ -116,4 +116,14 @@ test('list stays readable: LAST ERROR is cut to the width, info and --json have 
   }
   t.is(entry?.state, 'stopped');
   t.deepEqual(entry?.lastError, { code: 'ECHILD', message: `handler sample_umh pid ${pid} was killed by SIGKILL`, suggestions: ['The next request starts a fresh one'], driver: 'sample', topic: 'handler' });
+});
+
+test('umd info shows what a package says escaped: its description cannot retitle the terminal or forge a line', async (t) => {
+  const drivers = path.join(tempDir(t), 'drivers');
+  makePackage(drivers, 'loud', { handler: SAMPLE_HANDLER, extra: { description: '\u001b]0;PWNED\u0007\u001b[31mred\rfake \u202eevil' } });
+  const { env } = cliEnv(t, drivers);
+  const { code, stdout } = await umd(env, ['info', 'loud']);
+  t.is(code, 0);
+  t.true(stdout.includes('description:  \\x1b]0;PWNED\\x07\\x1b[31mred\\x0dfake \\u202eevil\n'), stdout);
+  t.false(/[\u0000-\u0008\u000b-\u001f\u202e]/.test(stdout));
 });

@@ -5,6 +5,7 @@ test('control characters are shown as dmesg shows them; tab and printable text, 
   t.is(escapeControl('\x1b[31mred\x1b[0m\r\nnext\x07\x7f'), '\\x1b[31mred\\x1b[0m\\x0d\\x0anext\\x07\\x7f');
   t.is(escapeControl('\u009b2J C1 CSI'), '\\u009b2J C1 CSI');
   t.is(escapeControl('tab\there: ünïcödé 日本'), 'tab\there: ünïcödé 日本');
+  t.is(escapeControl('abc\u202edcba\u2066x\u2069'), 'abc\\u202edcba\\u2066x\\u2069', 'bidi overrides and isolates (Trojan Source)');
 });
 
 test('a stored message is cut after escaping, saying how much was cut', (t) => {

@@ -111,3 +111,19 @@ asRoot("a runtime dir that is another user's symlink (planted in a sticky dir) i
   t.is(error?.message, `umd runtime directory ${run} is a symbolic link owned by uid 65534, not by you or root`);
   t.deepEqual(readdirSync(target), []);
 });
+
+asRoot("a runtime dir reached through another user's symlink higher up is refused, and nothing is made through it", async (t) => {
+  const sticky = path.join(tempDir(t), 'sticky');
+  mkdirSync(sticky);
+  chmodSync(sticky, 0o1777);
+  const target = path.join(tempDir(t), 'target');
+  mkdirSync(target, { mode: 0o755 });
+  const link = path.join(sticky, 'shared');
+  symlinkSync(target, link);
+  lchownSync(link, 65534, 65534);
+  const run = path.join(link, 'umdx', 'y');
+  const error = await t.throwsAsync(Daemon.start({ runtimeDir: run }), { instanceOf: UmdError });
+  t.is(error?.code, 'EACCES');
+  t.is(error?.message, `umd runtime directory ${run} is reached through ${link}, a symbolic link owned by uid 65534, not by you or root`);
+  t.deepEqual(readdirSync(target), []);
+});

@@ -56,3 +56,22 @@ test('a handler symlinked to an executable outside its package is refused at loa
   t.is(error?.code, 'ENOPROTOOPT');
   t.regex(error?.message ?? '', new RegExp(`resolves to ${SAMPLE_HANDLER.replace(/[.]/g, '\\.')}, outside its package ${pkg}; refusing it$`));
 });
+
+test('a driver.json that is a symlink is refused, never read, and a broken one is not quoted back', async (t) => {
+  const drivers = path.join(tempDir(t), 'drivers');
+  const linked = makePackage(drivers, 'linked', { handler: SAMPLE_HANDLER });
+  const secret = path.join(tempDir(t), 'secret');
+  writeFileSync(secret, 'root:$6$hash:19000:0:99999:7:::\n', { mode: 0o600 });
+  rmSync(path.join(linked, 'driver.json'));
+  symlinkSync(secret, path.join(linked, 'driver.json'));
+  const broken = makePackage(drivers, 'broken', { handler: SAMPLE_HANDLER });
+  writeFileSync(path.join(broken, 'driver.json'), 'root:$6$hash:19000\n');
+  const { client } = await startDaemon(t, [drivers]);
+  const link = await t.throwsAsync(client.request('info', { driver: 'linked' }), { instanceOf: UmdError });
+  t.is(link?.code, 'EACCES');
+  t.is(link?.message, `driver.json of driver linked ${path.join(linked, 'driver.json')} is a symbolic link; refusing it`);
+  const bad = await t.throwsAsync(client.request('info', { driver: 'broken' }), { instanceOf: UmdError });
+  t.is(bad?.code, 'EINVAL');
+  t.false(bad?.message.includes('root:'), bad?.message);
+  t.regex(bad?.message ?? '', /^bad driver package .*\/broken\/driver\.json: not JSON/);
+});

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { createContext } from '../../src/core/context.js';
 import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
 import { eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
@@ -179,6 +180,26 @@ rooted('a "readOnlyPaths" entry that is not there is ENOENT at load, naming it',
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'ENOENT');
   t.is(error?.message, 'driver escape: driver.json "readOnlyPaths" names /no/such/umd-path, which is not there (ENOENT)');
+});
+
+rooted('a "readOnlyPaths" entry that holds or lies in the runtime dir is EACCES at load: the control socket stays out of the root', async (t) => {
+  const runtime = mkdtempSync('/var/tmp/umd-rt-'); // readOnlyPaths may not name /tmp at all
+  t.teardown(() => rmSync(runtime, { recursive: true, force: true }));
+  for (const exposed of [runtime, path.join(runtime, 'blobs')]) {
+    mkdirSync(exposed, { recursive: true });
+    const { manager } = await makeManager(
+      t,
+      'escape',
+      { handler: path.join(FIXTURES, 'escape_read'), extra: { readOnlyPaths: [exposed], env: { TARGET: 'x' } } },
+      { context: createContext({ runtimeDir: runtime }) },
+    );
+    const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
+    t.is(error?.code, 'EACCES');
+    t.is(
+      error?.message,
+      `driver escape: driver.json "readOnlyPaths" names ${exposed}, which would put umd's runtime directory ${runtime} (its control socket, log and blobs) into the handler's root`,
+    );
+  }
 });
 
 rooted('a static handler gets a root with nothing of the host: no /usr, no /lib, no loader cache', async (t) => {

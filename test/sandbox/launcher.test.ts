@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { defaultLauncher } from '../../src/core/context.js';
 import { MECHANISMS } from '../../src/sandbox/probe.js';
+import { rootPaths } from '../../src/sandbox/tree.js';
 import { SAMPLE_HANDLER } from '../helpers/runtime.js';
 import { probe, root } from './support.js';
 import { only } from '../helpers/skip.js';
@@ -52,4 +53,19 @@ only(probe.failures.seccomp === null, 'no seccomp here')('the sample handler run
   t.is(run.status, 0);
   t.is(run.stdout.length, 131072);
   t.is(run.stdout[0], 1);
+});
+
+(root && probe.failures.root === null ? test : test.skip)("the private root has the modes it is built with, whatever the daemon's umask", (t) => {
+  const paths = rootPaths('any', true).flatMap((p) => [p.link ? '--ro-link' : '--ro', p.path]);
+  const args = ['--sandbox', '--user', '65534:65534', '--unshare', 'mnt', '--root', ...paths, '--', '/usr/bin/stat', '-c', '%a %n', '/', '/dev', '/etc'];
+  // The daemon's umask is narrowed for a moment when it makes its socket; a launch may start in that moment.
+  const old = process.umask(0o177);
+  let run;
+  try {
+    run = spawnSync(defaultLauncher('/'), args, { env: {}, encoding: 'utf8' });
+  } finally {
+    process.umask(old);
+  }
+  t.is(run.stderr, '');
+  t.is(run.stdout, '755 /\n755 /dev\n755 /etc\n');
 });

@@ -19,7 +19,9 @@ import { root } from './support.js';
 /** What the launcher grants a daemon that is not root (asked as nobody). */
 const userProbe = root ? parseProbe(spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', defaultLauncher('/'), '--probe'], { encoding: 'utf8' }).stdout ?? '') : null;
 const userns = userProbe !== null && userProbe.failures.userns === null && userProbe.failures.root === null;
-const asUser = userns ? test : test.skip;
+// One at a time: each test runs some ten CLI processes and a daemon, which at once would starve the other
+// test files' timing windows on a two-CPU machine.
+const asUser = userns ? test.serial : test.skip;
 
 interface Attack {
   user: OrdinaryUser;
