@@ -22,6 +22,15 @@ export default tseslint.config(
     },
   },
   {
+    // Settings are resolved once, by the CLI, into a context (src/core/context.ts): nothing below it reads the environment.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/commands/**'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Take it from the context (src/core/context.ts); only src/cli reads the environment.' }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'node:process', importNames: ['env'], message: 'Take it from the context (src/core/context.ts).' }, { name: 'process', importNames: ['env'], message: 'Take it from the context (src/core/context.ts).' }] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,7 +1,8 @@
 import { Command, Flags } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
-import { driverSearchPath } from '../core/paths.js';
-import { connectDaemon, type ClientOptions } from '../client/launcher.js';
+import { envClientOptions, envSearchPath } from './context.js';
+import { connectDaemon, type ClientOptions } from '../client/autostart.js';
+import { withCliHints } from './hints.js';
 import { printUmdError } from './print-error.js';
 import { closest } from './suggest.js';
 import { exitCodeOf, oneLine, usageError } from './usage.js';
@@ -53,15 +54,15 @@ export abstract class UmdCommand extends Command {
   }
 
   /** The daemon's connection, starting the daemon when none answers. */
-  protected async daemon(flags: { 'runtime-dir'?: string | undefined }, options: Omit<ClientOptions, 'runtimeDir'> = {}): Promise<DaemonConnection> {
+  protected async daemon(flags: { 'runtime-dir'?: string | undefined }, options: Partial<ClientOptions> = {}): Promise<DaemonConnection> {
     if (this.#connection) return this.#connection;
-    this.#connection = await connectDaemon({ ...runtimeDirOption(flags), ...options });
+    this.#connection = await connectDaemon({ ...envClientOptions(runtimeDirOption(flags).runtimeDir), ...options });
     return this.#connection;
   }
 
   /** The driver search path of this client: UMD_DRIVER_PATH, then the built-in drivers. */
   protected searchPath(): string[] {
-    return driverSearchPath();
+    return envSearchPath();
   }
 
   /** How this command is typed: `daemon stop`. */
@@ -76,7 +77,7 @@ export abstract class UmdCommand extends Command {
     else if (error.oclif?.exit === 2) reported = this.#usage(error.message);
     else return super.catch(error);
     process.exitCode = exitCodeOf(reported);
-    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({ error: reported.toJSON() }, null, 2)}\n`);
+    if (this.jsonEnabled()) process.stdout.write(`${JSON.stringify({ error: withCliHints(reported).toJSON() }, null, 2)}\n`);
     else printUmdError(reported);
     return undefined;
   }

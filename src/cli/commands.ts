@@ -14,6 +14,7 @@ import Info from '../commands/info.js';
 import List from '../commands/list.js';
 import Load from '../commands/load.js';
 import Log from '../commands/log.js';
+import Package from '../commands/package.js';
 import Selftest from '../commands/selftest.js';
 import Restart from '../commands/restart.js';
 import Send from '../commands/send.js';
@@ -28,6 +29,7 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   list: List,
   load: Load,
   log: Log,
+  package: Package,
   restart: Restart,
   selftest: Selftest,
   send: Send,

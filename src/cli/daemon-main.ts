@@ -4,6 +4,7 @@ import { describeUncleanEnd, readRecord, removeRecord, uncleanEnd, writeRecord }
 import { UmdError } from '../core/errors.js';
 import { runtimePaths } from '../core/paths.js';
 import { Daemon } from '../daemon/server.js';
+import { envDriverPath, envLauncher } from './context.js';
 import { echoEvent } from './daemon-echo.js';
 import { inheritedListenFd } from './socket-activation.js';
 
@@ -27,17 +28,15 @@ export interface DaemonRunOptions {
  * by systemd (LISTEN_FDS) is served instead of binding one. The daemon's
  * record (umd.pid) is kept while it runs; a record left by a daemon that
  * ended uncleanly is reported first. Shared by `umd daemon run` and the
- * fast path the client's launcher takes.
+ * fast path the client's daemon starter (src/client/autostart.ts) takes.
  */
 export async function runDaemon(runtimeDir: string, options: DaemonRunOptions = {}): Promise<DaemonRunResult> {
-  // One runtime dir for the whole process, embedded drivers included.
-  process.env.UMD_RUNTIME_DIR = runtimeDir;
   const listenFd = inheritedListenFd();
   const previous = uncleanEnd(runtimeDir);
   const firstLines = previous ? [describeUncleanEnd(previous, runtimePaths(runtimeDir).log)] : [];
   let daemon: Daemon;
   try {
-    daemon = await Daemon.start({ runtimeDir, firstLines, ...(listenFd === undefined ? {} : { listenFd }) });
+    daemon = await Daemon.start({ runtimeDir, driverPath: envDriverPath(), ...envLauncher(), firstLines, ...(listenFd === undefined ? {} : { listenFd }) });
   } catch (error) {
     if (options.ifAbsent && error instanceof UmdError && error.code === 'EEXIST') return { pid: process.pid, reason: 'already running' };
     throw error;

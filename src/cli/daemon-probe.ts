@@ -1,8 +1,9 @@
-import { envDurationMs, type DaemonConnection } from '../client/connection.js';
-import { connectDaemon } from '../client/launcher.js';
+import type { DaemonConnection } from '../client/connection.js';
+import { connectDaemon } from '../client/autostart.js';
 import { isDaemonProcess, processState, readRecord } from '../core/daemon-record.js';
 import { UmdError } from '../core/errors.js';
-import { runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { envClientOptions, envDurationMs, envRuntimeDir } from './context.js';
 
 /** How long `daemon status` and `daemon stop` wait for a daemon that does not answer: UMD_STOP_GRACE_MS, default 3 s. */
 export const STOP_GRACE_MS = envDurationMs('UMD_STOP_GRACE_MS', 3000);
@@ -18,10 +19,10 @@ export type Probe =
  * by SIGSTOP, or silent for STOP_GRACE_MS), known by the pid in umd.pid; or none.
  */
 export async function probeDaemon(dir: string | undefined): Promise<Probe> {
-  const paths = runtimePaths(dir ?? runtimeDir());
+  const paths = runtimePaths(dir ?? envRuntimeDir());
   let connection: DaemonConnection;
   try {
-    connection = await connectDaemon({ runtimeDir: paths.dir, autostart: false });
+    connection = await connectDaemon({ ...envClientOptions(paths.dir), autostart: false });
   } catch (error) {
     if (!(error instanceof UmdError)) throw error;
     const record = readRecord(paths.dir);

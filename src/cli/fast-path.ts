@@ -16,7 +16,7 @@ export function prepareArgv(argv: string[]): string[] {
  * DRIVER INPUT` with no flags, `umd verify --keyring K SIG [FILE]` (only
  * --keyring flags), `umd selftest` with no flags when stdout is
  * not a terminal, and `daemon run --if-absent` exactly as the client's
- * launcher spawns it. Anything else returns false and goes through oclif,
+ * daemon starter (src/client/autostart.ts) spawns it. Anything else returns false and goes through oclif,
  * so help, flags, --json, the interactive selftest and every error about
  * usage stay oclif's.
  */
@@ -48,16 +48,16 @@ const print = (line: string): void => {
 
 /** `umd send DRIVER INPUT`: the body of the oclif command (sendCommand), with the argument check its parser makes. */
 async function fastSend(driver: string, input: string): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { sendCommand }, { checkedDriverName }] = await Promise.all([
-    import('../client/launcher.js'),
-    import('../core/paths.js'),
+  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { sendCommand }, { checkedDriverName }] = await Promise.all([
+    import('../client/autostart.js'),
+    import('./context.js'),
     import('./send-request.js'),
     import('./driver-name.js'),
   ]);
   let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   await reportingErrors(async () => {
     try {
-      await sendCommand(async () => (daemon = await connectDaemon()), { driver: checkedDriverName(driver), input, searchPath: driverSearchPath() }, print);
+      await sendCommand(async () => (daemon = await connectDaemon(envClientOptions())), { driver: checkedDriverName(driver), input, searchPath: envSearchPath() }, print);
     } finally {
       daemon?.close();
     }
@@ -81,15 +81,15 @@ function plainVerify(args: string[]): { keyrings: string[]; signature: string; d
 
 /** `umd verify` in its plain form, printing what the oclif command prints. */
 async function fastVerify(args: { keyrings: string[]; signature: string; data?: string }): Promise<void> {
-  const [{ connectDaemon }, { driverSearchPath }, { requestVerify, printVerify }] = await Promise.all([
-    import('../client/launcher.js'),
-    import('../core/paths.js'),
+  const [{ connectDaemon }, { envClientOptions, envSearchPath }, { requestVerify, printVerify }] = await Promise.all([
+    import('../client/autostart.js'),
+    import('./context.js'),
     import('./verify-run.js'),
   ]);
   await reportingErrors(async () => {
-    const daemon = await connectDaemon();
+    const daemon = await connectDaemon(envClientOptions());
     try {
-      process.exitCode = printVerify(await requestVerify(daemon, args, driverSearchPath()), (line) => process.stdout.write(`${line}\n`));
+      process.exitCode = printVerify(await requestVerify(daemon, args, envSearchPath()), (line) => process.stdout.write(`${line}\n`));
     } finally {
       daemon.close();
     }
@@ -110,25 +110,25 @@ async function reportingErrors(work: () => Promise<void>): Promise<void> {
 
 /** `umd selftest` with its defaults and plain output: the body of the oclif command (selftestCommand). */
 async function fastSelftest(): Promise<void> {
-  const [{ randomInt }, { connectDaemon }, { driverSearchPath }, { SELFTEST_DEFAULTS }, { selftestCommand }] = await Promise.all([
+  const [{ randomInt }, { connectDaemon }, { envClientOptions, envSearchPath }, { SELFTEST_DEFAULTS }, { selftestCommand }] = await Promise.all([
     import('node:crypto'),
-    import('../client/launcher.js'),
-    import('../core/paths.js'),
+    import('../client/autostart.js'),
+    import('./context.js'),
     import('../selftest/run.js'),
     import('./selftest-run.js'),
   ]);
   let daemon: Awaited<ReturnType<typeof connectDaemon>> | undefined;
   try {
-    await selftestCommand({ ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) }, { json: false, log: print, connect: async () => (daemon = await connectDaemon()), searchPath: driverSearchPath() });
+    await selftestCommand({ ...SELFTEST_DEFAULTS, seed: randomInt(2 ** 31) }, { json: false, log: print, connect: async () => (daemon = await connectDaemon(envClientOptions())), searchPath: envSearchPath() });
   } finally {
     daemon?.close();
   }
 }
 
-/** `umd daemon run --if-absent` as the client's launcher spawns it: the body of the oclif command (daemonRunCommand). */
+/** `umd daemon run --if-absent` as the client's daemon starter (autostart) spawns it: the body of the oclif command (daemonRunCommand). */
 async function fastDaemon(): Promise<void> {
-  const [{ daemonRunCommand }, { runtimeDir }] = await Promise.all([import('./daemon-main.js'), import('../core/paths.js')]);
+  const [{ daemonRunCommand }, { envRuntimeDir }] = await Promise.all([import('./daemon-main.js'), import('./context.js')]);
   await reportingErrors(async () => {
-    await daemonRunCommand(runtimeDir(), { ifAbsent: true, quiet: false, log: print });
+    await daemonRunCommand(envRuntimeDir(), { ifAbsent: true, quiet: false, log: print });
   });
 }

@@ -5,6 +5,7 @@
 // exit status 2, or `{"error": ...}` on stdout with --json.
 import type { Config, Interfaces } from '@oclif/core';
 import { UmdError } from '../core/errors.js';
+import { withCliHints } from './hints.js';
 import { printUmdError } from './print-error.js';
 import { closest } from './suggest.js';
 import { exitCodeOf, usageError } from './usage.js';
@@ -53,7 +54,7 @@ export async function runCli(argv: string[], loadOptions: Interfaces.LoadOptions
     else if ((error as { oclif?: { exit?: number } }).oclif?.exit === 0) return;
     else reported = new UmdError('EIO', `internal error: ${message}`, { suggestions: ['Run again with DEBUG=* for details, and report it'] });
     process.exitCode = exitCodeOf(reported);
-    if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ error: reported.toJSON() }, null, 2)}\n`);
+    if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ error: withCliHints(reported).toJSON() }, null, 2)}\n`);
     else printUmdError(reported);
   }
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_REPLY_TIMEOUT_MS, type DaemonConnection } from '../client/connection.js';
+import type { DaemonConnection } from '../client/connection.js';
 import { UmdError } from '../core/errors.js';
 import { MAX_INPUT_BYTES } from '../protocol/framing.js';
 import type { SendResult } from '../protocol/messages.js';
@@ -26,7 +26,7 @@ export async function sendRequest(daemon: DaemonConnection, request: SendRequest
   return daemon.request(
     'send',
     { driver, input, searchPath, ...(timeoutMs ? { timeoutMs } : {}) },
-    { timeoutMs: DEFAULT_REPLY_TIMEOUT_MS + (timeoutMs ?? 0) * 2 },
+    { timeoutMs: daemon.replyTimeoutMs + (timeoutMs ?? 0) * 2 },
   );
 }
 

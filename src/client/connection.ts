@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { isErrorCode, UmdError } from '../core/errors.js';
+import { UmdError } from '../core/errors.js';
 import type { LogEntry } from '../core/log.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../protocol/framing.js';
 import type { OpName, Ops, ResponseFrame } from '../protocol/messages.js';
@@ -22,14 +22,13 @@ export interface RequestOptions {
 /** The longest a Node timer can wait (2^31-1 ms); longer ones fire at once, with a warning. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A duration in ms from the environment: a positive integer up to MAX_TIMER_MS, else `fallback`. */
-export function envDurationMs(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isSafeInteger(value) && value > 0 ? Math.min(value, MAX_TIMER_MS) : fallback;
-}
+/** How long a client waits for any reply unless told otherwise (the CLI: `UMD_CLIENT_TIMEOUT_MS`). */
+export const DEFAULT_REPLY_TIMEOUT_MS = 60_000;
 
-/** How long a client waits for any reply: `UMD_CLIENT_TIMEOUT_MS`, default 60 s. */
-export const DEFAULT_REPLY_TIMEOUT_MS = envDurationMs('UMD_CLIENT_TIMEOUT_MS', 60_000);
+export interface ConnectOptions {
+  /** How long a request waits for its reply unless it says otherwise, in ms. */
+  replyTimeoutMs?: number;
+}
 
 /**
  * One persistent connection to the daemon. Requests may overlap; replies
@@ -44,9 +43,11 @@ export class DaemonConnection {
   /** The pid of the daemon this client launched before connecting, if it launched one (it may have lost a race to another). */
   launchedPid: number | null = null;
   #closedError: UmdError | null = null;
+  readonly replyTimeoutMs: number;
 
-  private constructor(socketPath: string, socket: net.Socket) {
+  private constructor(socketPath: string, socket: net.Socket, options: ConnectOptions) {
     this.socketPath = socketPath;
+    this.replyTimeoutMs = options.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
     this.#socket = socket;
     const decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
     socket.on('data', (chunk: Buffer) => {
@@ -59,20 +60,20 @@ export class DaemonConnection {
   }
 
   /** Connects; rejects with the system's errno (ENOENT, ECONNREFUSED, ...) so the caller can decide. */
-  static async connect(socketPath: string): Promise<DaemonConnection> {
+  static async connect(socketPath: string, options: ConnectOptions = {}): Promise<DaemonConnection> {
     const socket = net.createConnection({ path: socketPath });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
     socket.removeAllListeners('error');
-    return new DaemonConnection(socketPath, socket);
+    return new DaemonConnection(socketPath, socket, options);
   }
 
   async request<K extends OpName>(op: K, params: Ops[K]['params'], options: RequestOptions = {}): Promise<Ops[K]['result']> {
     if (this.#closedError) throw this.#closedError;
     const id = this.#nextId++;
-    const timeoutMs = Math.min(options.timeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS, MAX_TIMER_MS);
+    const timeoutMs = Math.min(options.timeoutMs ?? this.replyTimeoutMs, MAX_TIMER_MS);
     const frame = encodeFrame({ id, op, params });
     if (Buffer.byteLength(frame) > MAX_FRAME_BYTES) {
       throw new UmdError('EMSGSIZE', `the "${op}" request is ${Buffer.byteLength(frame)} bytes, over the control socket's limit of ${MAX_FRAME_BYTES} bytes`, {
@@ -109,8 +110,7 @@ export class DaemonConnection {
     }
     if (frame.id === 0 && 'ok' in frame && !frame.ok) {
       // An error about the connection itself (a frame it could not take): every waiting request failed.
-      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
-      this.#failAll(new UmdError(code, `the umd daemon refused a request: ${frame.error.message}`, { suggestions: frame.error.suggestions ?? [] }));
+      this.#failAll(UmdError.fromJSON(frame.error, 'the umd daemon refused a request: '));
       return;
     }
     const pending = this.#pending.get(frame.id);
@@ -128,8 +128,7 @@ export class DaemonConnection {
     clearTimeout(pending.timer);
     if (frame.ok) pending.resolve(frame.result);
     else {
-      const code = isErrorCode(frame.error.code) ? frame.error.code : 'EIO';
-      pending.reject(new UmdError(code, frame.error.message, { suggestions: frame.error.suggestions ?? [] }));
+      pending.reject(UmdError.fromJSON(frame.error));
     }
   }
 

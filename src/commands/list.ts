@@ -8,9 +8,9 @@ const HEADER = ['DRIVER', 'STATE', 'PID', 'REQUESTS', 'RESTARTS', 'FAILURES', 'L
 export default class List extends UmdCommand {
   static override summary = 'List every known driver with its state, handler pid and counters (lsmod).';
   static override description = [
-    'Every driver found in UMD_DRIVER_PATH and the built-in drivers, and every driver the daemon manages. STATE is unloaded, running, stopped (loaded, its handler exited: the next request starts one), failed (its handler kept dying at start; `umd unload` resets it) or broken (its package is invalid); `!` after it means its handlers run without the full sandbox. FAILURES counts failed requests and failed on-demand loads. LAST ERROR is cut to the width of the terminal (COLUMNS, else 120 when not a terminal); `umd info DRIVER` and --json have it whole.',
+    'Every driver found in UMD_DRIVER_PATH and the built-in drivers (as your requests would find them), and every loaded driver, with a note when it was loaded from another package directory than yours finds. STATE is unloaded, running, stopped (loaded, its handler exited: the next request starts one), failed (its handler kept dying at start; `umd unload` resets it) or broken (its package is invalid); `!` after it means its handlers run without the full sandbox. FAILURES counts failed requests and failed on-demand loads. LAST ERROR is cut to the width of the terminal (COLUMNS, else 120 when not a terminal); `umd info DRIVER` and --json have it whole.',
     'Exit status: 0; 1 when the daemon cannot be reached.',
-    '--json: [{"name", "state", "pid", "requests", "restarts", "failures", "lastError": {"code", "message"} | null, "packageDir", "sandbox"}].',
+    '--json: [{"name", "state", "pid", "requests", "restarts", "failures", "lastError": {"code", "message"} | null, "packageDir", "foundAt", "sandbox"}] (foundAt: the package dir your search path finds; it differs from packageDir for a driver another client loaded from elsewhere).',
   ].join('\n\n');
   static override examples = ['<%= config.bin %> list', '<%= config.bin %> list --json'];
 
@@ -29,6 +29,11 @@ export default class List extends UmdCommand {
     ]);
     this.log(table(HEADER, fitLastColumn(HEADER, rows, outputWidth()), paintState));
     if (entries.some((e) => e.sandbox !== null && e.sandbox !== 'on')) this.log('! = its handlers run without the full sandbox: see `umd info <driver>`');
+    for (const e of entries) {
+      if (e.state === 'unloaded' || e.state === 'broken' || e.foundAt === e.packageDir) continue;
+      const yours = e.foundAt === null ? 'your search path does not reach it (send: ENOENT)' : `your search path finds ${e.foundAt} (send: EBUSY)`;
+      this.log(`umd: note: ${e.name} is loaded from ${e.packageDir}; ${yours}`);
+    }
     return entries;
   }
 }

@@ -32,11 +32,10 @@ function checkDigest(data: Buffer, expected: string, what: string): void {
 }
 
 /**
- * Copies a package's blob into a private directory (0700) of the runtime
- * dir, read-only, after checking its digest. The bytes hashed are the bytes
- * written, so the package cannot change under the check.
+ * Reads a package's blob as `load` takes it: inside the package, a regular
+ * executable file whose sha256 is driver.json's. Returns its bytes.
  */
-export function installBlob(pkg: DriverPackage, blobsDir: string): string {
+export function checkBlob(pkg: DriverPackage): Buffer {
   const source = pkg.handlerPath;
   const { data, stat } = readInsidePackage(pkg.dir, source, `handler blob of driver ${pkg.name}`);
   if ((stat.mode & 0o111) === 0) {
@@ -45,6 +44,17 @@ export function installBlob(pkg: DriverPackage, blobsDir: string): string {
     });
   }
   checkDigest(data, pkg.manifest.sha256, `handler blob ${source} of driver ${pkg.name}`);
+  return data;
+}
+
+/**
+ * Copies a package's blob into a private directory (0700) of the runtime
+ * dir, read-only, after checking it (checkBlob). The bytes hashed are the
+ * bytes written, so the package cannot change under the check.
+ */
+export function installBlob(pkg: DriverPackage, blobsDir: string): string {
+  const source = pkg.handlerPath;
+  const data = checkBlob(pkg);
   ensureOwnDir(blobsDir);
   const dir = path.join(blobsDir, pkg.name);
   rmSync(dir, { recursive: true, force: true });

@@ -27,7 +27,15 @@ function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+let index: { files: EmbeddedFile[]; digest: string } | undefined;
+
+/** The binary's index, read and hashed once per process (it cannot change while the process runs). */
 function readIndex(): { files: EmbeddedFile[]; digest: string } {
+  index ??= parseIndex();
+  return index;
+}
+
+function parseIndex(): { files: EmbeddedFile[]; digest: string } {
   let text: string;
   try {
     text = getAsset(INDEX_ASSET, 'utf8');
@@ -86,18 +94,24 @@ function checkExecutable(dir: string, files: EmbeddedFile[]): void {
   }
 }
 
+/** The extracted copies this process has checked: each is extracted or checked once, then trusted. */
+const checked = new Set<string>();
+
 /**
  * Makes sure `<runtimeDir>/embedded/<index digest>/` (0700) holds exactly the
  * embedded files, extracting them the first time and replacing a copy that
- * fails its digests (checked on every call, as blob copies are before every
- * start), and returns the path of `relative` inside it. Concurrent processes
- * each write a temporary directory and rename it into place, so nobody ever
- * sees a half-written copy.
+ * fails its digests, and returns the path of `relative` inside it. The
+ * check runs once per process and directory (a context asks once for the
+ * launcher and once for the drivers; the drivers' blobs are checked against
+ * driver.json before every start anyway). Concurrent processes each write a
+ * temporary directory and rename it into place, so nobody ever sees a
+ * half-written copy.
  */
 export function embeddedFile(relative: string, runtimeDir: string): string {
   const { files, digest } = readIndex();
   const parent = path.join(runtimeDir, 'embedded');
   const dir = path.join(parent, digest.slice(0, 16));
+  if (checked.has(dir)) return path.join(dir, relative);
   if (!intact(dir, files)) {
     ensureOwnDir(parent); // a symlink planted at <runtime dir>/embedded is refused, never followed
     const temp = `${dir}.${process.pid}.tmp`;
@@ -118,6 +132,7 @@ export function embeddedFile(relative: string, runtimeDir: string): string {
     if (!intact(dir, files)) throw new UmdError('EBADMSG', `umd's embedded files in ${dir} changed while they were extracted`);
   }
   checkExecutable(dir, files);
+  checked.add(dir);
   return path.join(dir, relative);
 }
 
@@ -130,12 +145,25 @@ let seaImport: ((url: string) => Promise<unknown>) | undefined;
 
 /**
  * `import()` of an ES module file. The single executable's main script is
- * compiled without an ES module loader, so there the import runs from a
- * script that asks for the main context's default loader.
+ * compiled without an ES module loader, and the bundle compiled from its
+ * code cache may have lost it, so there the import runs from a script that
+ * asks for the main context's default loader.
  */
-export async function importFile(file: string): Promise<unknown> {
-  const url = pathToFileURL(file).href;
-  if (!isSea()) return import(url);
+export async function importFile(file: string, query: Record<string, string> = {}): Promise<unknown> {
+  const url = pathToFileURL(file);
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return importUrl(url.href);
+}
+
+async function importUrl(url: string): Promise<unknown> {
+  if (!isSea()) {
+    try {
+      return await import(url);
+    } catch (error) {
+      // Code compiled from a V8 code cache (the bundle, see src/cli/load-bundle.ts) can lose its import callback.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING') throw error;
+    }
+  }
   seaImport ??= new vm.Script('(url) => import(url)', {
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   }).runInThisContext() as (url: string) => Promise<unknown>;

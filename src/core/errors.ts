@@ -32,9 +32,37 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * What an error is about, beyond its code: the front end that shows it maps
+ * code, topic and driver to its own next steps (the CLI's src/cli/hints.ts
+ * names its commands), so the library's messages name no command.
+ */
+export const ERROR_TOPICS = [
+  'driver-not-found', // no package of that name in the search path
+  'driver-not-loaded', // unload of a driver that is not loaded
+  'load-on-demand', // a send could not load the driver
+  'start-limit', // the driver is failed: its handler kept dying at start
+  'handler', // the handler failed a request or a start: what it said and how it ended is in the log
+  'connections', // the daemon serves as many clients as it allows
+  'sandbox', // the driver's sandbox cannot be had here
+] as const;
+export type ErrorTopic = (typeof ERROR_TOPICS)[number];
+
 export interface UmdErrorOptions {
   cause?: unknown;
   suggestions?: string[];
+  /** The driver the error is about. */
+  driver?: string;
+  topic?: ErrorTopic;
+}
+
+/** An error as it crosses the control socket or is stored. */
+export interface UmdErrorJSON {
+  code: ErrorCode;
+  message: string;
+  suggestions?: string[];
+  driver?: string;
+  topic?: ErrorTopic;
 }
 
 /**
@@ -44,20 +72,34 @@ export interface UmdErrorOptions {
 export class UmdError extends Error {
   readonly code: ErrorCode;
   readonly suggestions: string[];
+  readonly driver: string | undefined;
+  readonly topic: ErrorTopic | undefined;
 
   constructor(code: ErrorCode, message: string, options: UmdErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UmdError';
     this.code = code;
     this.suggestions = options.suggestions ?? [];
+    this.driver = options.driver;
+    this.topic = options.topic;
+  }
+
+  /** A UmdError from its JSON (a reply of the daemon); an unknown code is EIO, an unknown topic dropped. */
+  static fromJSON(body: { code: string; message: string; suggestions?: string[]; driver?: unknown; topic?: unknown }, prefix = ''): UmdError {
+    return new UmdError(isErrorCode(body.code) ? body.code : 'EIO', `${prefix}${body.message}`, {
+      suggestions: body.suggestions ?? [],
+      ...(typeof body.driver === 'string' ? { driver: body.driver } : {}),
+      ...((ERROR_TOPICS as readonly unknown[]).includes(body.topic) ? { topic: body.topic as ErrorTopic } : {}),
+    });
   }
 
   /** The error as it crosses the control socket or is stored: control characters escaped (a handler may have written them). */
-  toJSON(): { code: ErrorCode; message: string; suggestions?: string[] } {
-    const message = escapeControl(this.message);
-    return this.suggestions.length > 0
-      ? { code: this.code, message, suggestions: this.suggestions.map(escapeControl) }
-      : { code: this.code, message };
+  toJSON(): UmdErrorJSON {
+    const json: UmdErrorJSON = { code: this.code, message: escapeControl(this.message) };
+    if (this.suggestions.length > 0) json.suggestions = this.suggestions.map(escapeControl);
+    if (this.driver !== undefined) json.driver = this.driver;
+    if (this.topic !== undefined) json.topic = this.topic;
+    return json;
   }
 }
 

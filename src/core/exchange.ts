@@ -44,7 +44,9 @@ export async function exchange(handler: HandlerProcess, request: Buffer, reply: 
     const how = end.isForcefullyTerminated ? `was forcefully terminated (SIGKILL) after ${killGraceMs} ms` : 'was terminated (SIGTERM)';
     options.onTimeout(`${handler.name} pid ${handler.pid} did not answer within ${timeoutMs} ms and ${how}`);
     return new UmdError('ETIMEDOUT', `driver ${options.driver}: handler ${handler.name} (pid ${handler.pid}) did not answer within ${timeoutMs} ms`, {
-      suggestions: ['Raise "timeoutMs" in driver.json or pass --timeout, or fix the handler (see `umd log`)'],
+      suggestions: ['Raise "timeoutMs" in driver.json or the request\'s deadline, or fix the handler'],
+      driver: options.driver,
+      topic: 'handler',
     });
   });
 }

@@ -1,8 +1,5 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { embeddedFile, runningAsSea } from './embedded.js';
 import { UmdError } from './errors.js';
-import { ensureRuntimeDir, runtimeDir } from './paths.js';
 
 export interface LaunchOptions {
   /** Put the handler in a PID namespace of its own when the system allows it (default true). */
@@ -11,21 +8,10 @@ export interface LaunchOptions {
   sandbox?: boolean;
 }
 
-/**
- * The launcher every handler starts through: `UMD_EXEC`, else `libexec/umd-exec`,
- * built at install (inside the single executable, its extracted copy).
- */
-export function launcherPath(env: Record<string, string | undefined> = process.env): string {
-  if (env.UMD_EXEC !== undefined) return env.UMD_EXEC;
-  if (runningAsSea()) return embeddedFile('libexec/umd-exec', ensureRuntimeDir(runtimeDir(env)).dir);
-  return fileURLToPath(new URL('../../../libexec/umd-exec', import.meta.url));
-}
-
-/** The launcher's path, or ENOENT saying how to build it. */
-export function requireLauncher(): string {
-  const launcher = launcherPath();
+/** The launcher's path if it is there, or ENOENT saying how to build it. */
+export function requireLauncher(launcher: string, driver?: string): string {
   if (!existsSync(launcher)) {
-    throw new UmdError('ENOENT', `the handler launcher ${launcher} is missing`, {
+    throw new UmdError('ENOENT', `${driver ? `driver ${driver}: ` : ''}the handler launcher ${launcher} is missing`, {
       suggestions: ['Build it with `npm run build:drivers` (it needs a C compiler and make)'],
     });
   }
@@ -41,11 +27,12 @@ export const INFO_FD = 3;
  * sandbox plan, so that it runs in that sandbox.
  */
 export function handlerCommand(
+  launcherPath: string,
   blob: string,
   options: LaunchOptions = {},
   sandbox: { args: string[]; pidNamespace: boolean } | null = null,
 ): { command: string; args: string[]; supervised: boolean; infoFd: number } {
-  const launcher = requireLauncher();
+  const launcher = requireLauncher(launcherPath);
   const pidns = options.pidNamespace === false || (sandbox && !sandbox.pidNamespace) ? ['--no-pidns'] : [];
   // In a PID namespace the launcher stays as the handler's supervisor (see HandlerSpec.supervised).
   return {

@@ -1,3 +1,4 @@
+import type { UmdContext } from './context.js';
 import type { LaunchOptions } from './launch.js';
 import type { Logger } from './log.js';
 import type { LineRateSettings } from './line-rate-limit.js';
@@ -18,8 +19,8 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_KILL_GRACE_MS = 500;
 
 export interface ManagerOptions {
-  /** Where private blob copies go (a 0700 directory). */
-  blobsDir: string;
+  /** Where umd runs: the blobs dir (private copies), the launcher, the sandbox probe, the log (see createContext). */
+  context: UmdContext;
   /**
    * A 0700 directory of the caller's where handlers' FIFOs are made in
    * batches and kept for later starts, shared by every manager given it
@@ -27,6 +28,7 @@ export interface ManagerOptions {
    * load makes its own in its blob copy's directory.
    */
   pipesDir?: string;
+  /** Overrides the context's log sink for this driver. */
   log?: Logger;
   /** Request deadline when driver.json has no `timeoutMs`. */
   timeoutMs?: number;

@@ -9,11 +9,11 @@ import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
 import { requireLauncher } from './launch.js';
 import { Lock } from './lock.js';
-import { notLoadedError, onDemandFailedError, startLimitError } from './manager-errors.js';
+import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
-import { silentLogger, type LogLevel } from './log.js';
+import type { LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
-import { SandboxSession } from '../sandbox/session.js';
+import { planFor, SandboxSession } from '../sandbox/session.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
 import { StartLimit } from './start-limit.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,8 +61,8 @@ export class DriverManager {
     this.#pkg = pkg;
     this.hooks = hooks;
     this.#opts = {
-      blobsDir: options.blobsDir,
-      log: options.log ?? silentLogger,
+      context: options.context,
+      log: options.log ?? options.context.log,
       timeoutMs: options.timeoutMs,
       killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       launch: options.launch ?? {},
@@ -108,6 +108,11 @@ export class DriverManager {
     return this.#sandbox?.plan ?? null;
   }
 
+  /** The loaded driver's sandbox, or the one its next load would set up (for `umd info`). */
+  async plannedSandbox(): Promise<SandboxPlan> {
+    return this.#sandbox?.plan ?? planFor(this.#opts.context, this.name, this.#pkg.manifest, this.#opts.launch, this.#pkg.handlerPath, [this.#opts.context.runtimeDir]);
+  }
+
   #log(level: LogLevel, message: string, source = 'umd'): void {
     this.#driverLog.log(level, message, source);
   }
@@ -145,7 +150,7 @@ export class DriverManager {
     const pkg = readPackage(path.dirname(this.#pkg.dir), this.name);
     if (!options.onDemand) this.#limit = this.#givenLimit ?? new StartLimit(pkg.manifest.startLimit);
     if (this.#limit.failed()) throw this.#remember(this.#startLimitError());
-    const copy = installBlob(pkg, this.#opts.blobsDir);
+    const copy = installBlob(pkg, this.#opts.context.blobsDir);
     this.#pkg = pkg;
     this.#blobCopy = copy;
     this.#pipes = null;
@@ -276,10 +281,12 @@ export class DriverManager {
       return await this.#exchange(handler, request, reply, timeoutMs);
     } catch (error) {
       this.#stats.failures++;
-      await this.#shutdown();
+      const exit = await this.#shutdown();
       handler.reader.close(); // reaped: no read holds `reply` any more
       replyPool.give(reply);
-      throw this.#remember(error);
+      const failure = requestFailure(this.name, error, exit, handler.signalled);
+      if (failure.code === 'EPROTO') this.#log('error', failure.message);
+      throw this.#remember(failure);
     }
   }
 
@@ -347,6 +354,7 @@ export class DriverManager {
     const handlerName = this.handlerLabel;
     const pipes = this.#pipeStock();
     this.#sandbox ??= await SandboxSession.open({
+      context: this.#opts.context,
       driver: this.name,
       handlerName,
       manifest: this.#pkg.manifest,
@@ -372,7 +380,7 @@ export class DriverManager {
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
         // Killed or exited by itself while idle: `umd list` shows why it stopped.
         if (this.#handler === handler && !handler.signalled) {
-          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one; see `umd log`'] });
+          this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one'], driver: this.name, topic: 'handler' });
         }
       },
     });
@@ -416,7 +424,7 @@ export class DriverManager {
     const failure = new UmdError(
       diedByItself ? 'ECHILD' : base.code,
       `driver ${this.name}: post_start health check of ${handler.name} (pid ${handler.pid}) failed: ${base.message}${died}`,
-      { cause: error, suggestions: ['See `umd log` for what the handler said'] },
+      { cause: error, driver: this.name, topic: 'handler' },
     );
     this.#log('error', failure.message);
     return failure;
@@ -424,7 +432,7 @@ export class DriverManager {
 
   /** Where this load's handler pipes come from: the daemon's shared stock, else one in the blob copy's directory. */
   #pipeStock(): PipeStock {
-    const launcher = requireLauncher();
+    const launcher = requireLauncher(this.#opts.context.launcher, this.name);
     if (this.#opts.pipesDir) return sharedPipeStock(this.#opts.pipesDir, launcher);
     this.#pipes ??= new PipeStock(path.dirname(this.#blobCopy as string), launcher);
     return this.#pipes;

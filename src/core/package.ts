@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UmdError } from './errors.js';
+import { toUmdError, UmdError } from './errors.js';
 import { MAX_MANIFEST_BYTES, readCapped } from './package-files.js';
 import { checkSandboxFields, type SandboxManifestFields } from '../sandbox/manifest.js';
 import type { StartLimitSettings } from './start-limit.js';
@@ -102,20 +102,34 @@ export function readPackage(dir: string, name: string): DriverPackage {
   return { name, dir: pkgDir, manifestPath, manifest, handlerPath: path.join(pkgDir, manifest.handler) };
 }
 
-/** Finds `<dir>/<name>/driver.json` in the first search directory that has it. */
-export function findPackage(name: string, searchPath: string[]): DriverPackage {
+/** The search directory whose `<dir>/<name>/driver.json` comes first, or null: a few stats, nothing read. */
+export function locatePackage(name: string, searchPath: readonly string[]): string | null {
   checkDriverName(name);
-  for (const dir of searchPath) {
-    if (existsSync(path.join(dir, name, 'driver.json'))) return readPackage(dir, name);
-  }
-  throw new UmdError('ENOENT', `driver ${name} not found in ${searchPath.join(':')}`, {
-    suggestions: ['Run `umd list` to see the drivers umd knows, or add its directory to UMD_DRIVER_PATH'],
-  });
+  return searchPath.find((dir) => existsSync(path.join(dir, name, 'driver.json'))) ?? null;
+}
+
+export function notFoundError(name: string, searchPath: readonly string[], loadedFrom?: string): UmdError {
+  const loaded = loadedFrom ? ` (it is loaded from ${loadedFrom}, which this search path does not reach)` : '';
+  return new UmdError('ENOENT', `driver ${name} not found in ${searchPath.join(':')}${loaded}`, { driver: name, topic: 'driver-not-found' });
+}
+
+/** Finds `<dir>/<name>/driver.json` in the first search directory that has it. */
+export function findPackage(name: string, searchPath: readonly string[]): DriverPackage {
+  const dir = locatePackage(name, searchPath);
+  if (dir === null) throw notFoundError(name, searchPath);
+  return readPackage(dir, name);
+}
+
+/** A package that is there but cannot be read or is invalid: `umd list` shows it with its error. */
+export interface BrokenPackage {
+  name: string;
+  dir: string;
+  error: UmdError;
 }
 
 /** Every package in the search path, first one of each name wins; broken ones are reported, not thrown. */
-export function listPackages(searchPath: string[]): Array<DriverPackage | { name: string; error: UmdError }> {
-  const seen = new Map<string, DriverPackage | { name: string; error: UmdError }>();
+export function listPackages(searchPath: readonly string[]): Array<DriverPackage | BrokenPackage> {
+  const seen = new Map<string, DriverPackage | BrokenPackage>();
   for (const dir of searchPath) {
     let entries: string[];
     try {
@@ -128,7 +142,7 @@ export function listPackages(searchPath: string[]): Array<DriverPackage | { name
       try {
         seen.set(name, readPackage(dir, name));
       } catch (error) {
-        seen.set(name, { name, error: error as UmdError });
+        seen.set(name, { name, dir: path.join(dir, name), error: toUmdError(error, 'EINVAL', `bad driver package ${path.join(dir, name)}`) });
       }
     }
   }

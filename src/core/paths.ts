@@ -2,8 +2,6 @@ import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { makeDirs } from './make-dirs.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { embeddedFile, runningAsSea } from './embedded.js';
 import { UmdError } from './errors.js';
 
 type Env = Record<string, string | undefined>;
@@ -12,7 +10,7 @@ type Env = Record<string, string | undefined>;
  * Where the daemon keeps its socket, blob copies and log: `UMD_RUNTIME_DIR`,
  * else `$XDG_RUNTIME_DIR/umd`, else `/run/umd` for root, else `$TMPDIR/umd-<uid>`.
  */
-export function runtimeDir(env: Env = process.env): string {
+export function runtimeDir(env: Env): string {
   if (env.UMD_RUNTIME_DIR) return path.resolve(env.UMD_RUNTIME_DIR);
   if (env.XDG_RUNTIME_DIR) return path.join(env.XDG_RUNTIME_DIR, 'umd');
   const uid = process.getuid?.() ?? 0;
@@ -183,17 +181,10 @@ export function sameDir(dir: string, identity: DirIdentity): boolean {
   }
 }
 
-/** The `drivers/` folder shipped with umd; inside the single executable, its extracted copy. */
-export function builtinDriversDir(env: Env = process.env): string {
-  if (runningAsSea()) return embeddedFile('drivers', ensureRuntimeDir(runtimeDir(env)).dir);
-  return fileURLToPath(new URL('../../../drivers/', import.meta.url));
-}
-
-/** `UMD_DRIVER_PATH`'s directories, in order, then the built-in `drivers/`. */
-export function driverSearchPath(env: Env = process.env): string[] {
-  const extra = (env.UMD_DRIVER_PATH ?? '')
+/** `UMD_DRIVER_PATH`'s value as directories (colon-separated, empty parts skipped), resolved. */
+export function splitDriverPath(value: string | undefined): string[] {
+  return (value ?? '')
     .split(':')
     .filter((dir) => dir.length > 0)
     .map((dir) => path.resolve(dir));
-  return [...extra, builtinDriversDir(env)];
 }

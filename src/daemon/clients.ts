@@ -46,7 +46,7 @@ export class ClientSet {
     }
     if (this.#watches.size >= this.#limits.maxConnections) {
       const error = new UmdError('EMFILE', `the umd daemon serves ${this.#limits.maxConnections} busy connections, its limit; try again later`, {
-        suggestions: ['Close idle clients (see `umd log` for who is refused)'],
+        topic: 'connections',
       });
       socket.on('error', () => undefined);
       socket.end(`${JSON.stringify({ id: 0, ok: false, error: error.toJSON() })}\n`);

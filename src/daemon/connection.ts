@@ -4,7 +4,7 @@ import type { LogEntry } from '../core/log.js';
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import type { ResponseFrame } from '../protocol/messages.js';
 import { parseRequestFrame } from '../protocol/validate.js';
-import { handlers, type DispatchContext } from './dispatch.js';
+import { operations, type DispatchContext } from './dispatch.js';
 import type { ControlLimits } from './limits.js';
 
 export type SharedContext = Omit<DispatchContext, 'push' | 'onClose'>;
@@ -69,8 +69,8 @@ export function serveConnection(socket: Socket, shared: SharedContext, limits: C
     const { frame } = parsed;
     if (frame.op === 'log' && (frame.params as { follow?: unknown } | undefined)?.follow === true) following = true;
     try {
-      const handler = handlers[frame.op] as (params: unknown, ctx: DispatchContext) => Promise<unknown>;
-      const result = await handler(frame.params, { ...ctx, push: (entry) => send({ id: frame.id, event: entry }) });
+      const operation = operations[frame.op] as (params: unknown, ctx: DispatchContext) => Promise<unknown>;
+      const result = await operation(frame.params, { ...ctx, push: (entry) => send({ id: frame.id, event: entry }) });
       send({ id: frame.id, ok: true, result });
     } catch (error) {
       fail(frame.id, toUmdError(error, 'EIO', 'umd daemon'));

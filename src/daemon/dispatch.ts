@@ -23,8 +23,8 @@ export interface DispatchContext {
   onClose(fn: () => void): void;
 }
 
-type Handler<K extends OpName> = (params: Ops[K]['params'], ctx: DispatchContext) => Promise<Ops[K]['result']>;
-type HandlerTable = { [K in OpName]: Handler<K> };
+type Operation<K extends OpName> = (params: Ops[K]['params'], ctx: DispatchContext) => Promise<Ops[K]['result']>;
+type OperationTable = { [K in OpName]: Operation<K> };
 
 function driverParam(params: object): string {
   const name = stringParam(params, 'driver');
@@ -44,7 +44,7 @@ function logFilter(params: LogParams, driver: string | undefined): (entry: LogEn
 }
 
 /** One function per operation, looked up by name: the daemon's whole API. */
-export const handlers: HandlerTable = {
+export const operations: OperationTable = {
   status: async (_params, ctx) => ctx.status(),
 
   load: async (params, ctx) => {

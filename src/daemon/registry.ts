@@ -1,25 +1,45 @@
-import { sha256 } from '../core/blob.js';
+import path from 'node:path';
+import type { UmdContext } from '../core/context.js';
 import type { LineRateSettings } from '../core/line-rate-limit.js';
-import type { Logger } from '../core/log.js';
-import { DEFAULT_TIMEOUT_MS, DriverManager } from '../core/manager.js';
-import { findPackage, listPackages } from '../core/package.js';
-import { readInsidePackage } from '../core/package-files.js';
-import { resolveManager } from '../managers/index.js';
-import type { InfoResult, ListEntry, SandboxInfo } from '../protocol/messages.js';
-import { toUmdError } from '../core/errors.js';
-import { planFor } from '../sandbox/session.js';
+import { DriverManager } from '../core/manager.js';
+import { listPackages, locatePackage, notFoundError, readPackage } from '../core/package.js';
+import { managerStamp } from '../managers/index.js';
+import { openPackage } from '../managers/open-package.js';
+import type { InfoResult, ListEntry } from '../protocol/messages.js';
+import { busyElsewhereError, describePackage, listEntry, unloadedEntry } from './registry-entries.js';
 
 export interface RegistryOptions {
-  blobsDir: string;
+  context: UmdContext;
+  /** The daemon's `pipes/`, where handlers' FIFOs are made (see ManagerOptions.pipesDir). */
   pipesDir?: string;
-  log: Logger;
-  defaultSearchPath: string[];
   lineRate?: LineRateSettings;
 }
 
-/** The daemon's drivers by name: one DriverManager each, made on first use. */
+interface Managed {
+  manager: DriverManager;
+  /** Which manager module it was made with (see managerStamp): an edited module makes a fresh manager at the next load. */
+  stamp: string;
+}
+
+/**
+ * The daemon's drivers by name, one DriverManager each. Each request's
+ * search path counts: the name is looked up afresh in it every time. A
+ * driver that is not loaded is managed from wherever this request finds it,
+ * with its manager module imported again when it changed; a loaded one
+ * serves only requests that find it in the same package directory (others
+ * get EBUSY naming both).
+ */
+/** The manager stamp of the package as it is on disk now; '' when it cannot be read (the load says why). */
+function stampOf(dir: string, name: string): string {
+  try {
+    return managerStamp(readPackage(dir, name));
+  } catch {
+    return '';
+  }
+}
+
 export class DriverRegistry {
-  readonly #managers = new Map<string, Promise<DriverManager>>();
+  readonly #entries = new Map<string, Promise<Managed>>();
   readonly #ready = new Map<string, DriverManager>();
   readonly #opts: RegistryOptions;
 
@@ -27,30 +47,58 @@ export class DriverRegistry {
     this.#opts = options;
   }
 
-  /** The manager of `name`; the package is looked up in `searchPath` the first time. */
-  async get(name: string, searchPath?: string[]): Promise<DriverManager> {
-    let manager = this.#managers.get(name);
-    if (!manager) {
-      manager = this.#create(name, searchPath ?? this.#opts.defaultSearchPath);
-      this.#managers.set(name, manager);
-      manager.then(
-        (made) => this.#ready.set(name, made),
-        () => this.#managers.delete(name),
-      );
-    }
-    return manager;
+  get searchPath(): readonly string[] {
+    return this.#opts.context.searchPath;
   }
 
-  async #create(name: string, searchPath: string[]): Promise<DriverManager> {
-    const pkg = findPackage(name, searchPath);
-    const hooks = await resolveManager(pkg);
-    const { blobsDir, pipesDir, log, lineRate } = this.#opts;
-    return new DriverManager(pkg, hooks, { blobsDir, log, ...(pipesDir ? { pipesDir } : {}), ...(lineRate ? { lineRate } : {}) });
+  /** The manager of `name` as `searchPath` (default: the context's) finds it. */
+  async get(name: string, searchPath: readonly string[] = this.searchPath): Promise<DriverManager> {
+    const dir = locatePackage(name, searchPath);
+    for (;;) {
+      const entry = this.#entries.get(name);
+      if (!entry) {
+        if (dir === null) throw notFoundError(name, searchPath);
+        return (await this.#replace(name, dir)).manager; // the entry is set before anything is awaited
+      }
+      const current = await entry.catch(() => undefined);
+      if (this.#entries.get(name) !== entry) continue; // replaced while we waited
+      if (dir === null) throw notFoundError(name, searchPath, current?.manager.loaded ? current.manager.package.dir : undefined);
+      const pkgDir = path.join(path.resolve(dir), name);
+      if (current?.manager.loaded) {
+        if (current.manager.package.dir !== pkgDir) throw busyElsewhereError(name, current.manager.package.dir, pkgDir);
+        return current.manager;
+      }
+      if (current && current.manager.package.dir === pkgDir && current.stamp === stampOf(dir, name)) return current.manager;
+      const made = this.#replace(name, dir);
+      await current?.manager.close(); // not loaded: nothing runs; a load on demand that raced in is undone
+      return (await made).manager;
+    }
+  }
+
+  #replace(name: string, dir: string): Promise<Managed> {
+    const made = this.#create(name, dir);
+    this.#entries.set(name, made);
+    this.#ready.delete(name);
+    made.then(
+      ({ manager }) => {
+        if (this.#entries.get(name) === made) this.#ready.set(name, manager);
+      },
+      () => {
+        if (this.#entries.get(name) === made) this.#entries.delete(name);
+      },
+    );
+    return made;
+  }
+
+  async #create(name: string, dir: string): Promise<Managed> {
+    const { pkg, hooks } = await openPackage(dir, name);
+    const { context, pipesDir, lineRate } = this.#opts;
+    return { manager: new DriverManager(pkg, hooks, { context, ...(pipesDir ? { pipesDir } : {}), ...(lineRate ? { lineRate } : {}) }), stamp: managerStamp(pkg) };
   }
 
   /** The manager of `name` if the daemon already has one, without looking anything up. */
   async existing(name: string): Promise<DriverManager | undefined> {
-    return this.#managers.get(name)?.catch(() => undefined);
+    return (await this.#entries.get(name)?.catch(() => undefined))?.manager;
   }
 
   /** How many drivers the daemon manages, and how many of them are loaded. */
@@ -61,80 +109,36 @@ export class DriverRegistry {
   }
 
   async managers(): Promise<DriverManager[]> {
-    const settled = await Promise.allSettled(this.#managers.values());
-    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const settled = await Promise.allSettled(this.#entries.values());
+    return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.manager] : []));
   }
 
-  /** lsmod: every driver in the search path and every one the daemon manages. */
-  async list(searchPath?: string[]): Promise<ListEntry[]> {
+  /**
+   * lsmod: every driver `searchPath` finds, as a request with that path
+   * would get it (broken packages with their error), and every loaded
+   * driver, with `foundAt` saying where this path finds it (null: nowhere).
+   */
+  async list(searchPath: readonly string[] = this.searchPath): Promise<ListEntry[]> {
     const entries = new Map<string, ListEntry>();
-    for (const manager of await this.managers()) {
-      entries.set(manager.name, { ...manager.status, packageDir: manager.package.dir, sandbox: manager.sandbox?.status ?? null });
+    const managers = new Map((await this.managers()).map((m) => [m.name, m]));
+    for (const found of listPackages(searchPath)) {
+      const manager = managers.get(found.name);
+      if (manager && (manager.loaded || manager.package.dir === found.dir)) entries.set(found.name, listEntry(manager, found.dir));
+      else entries.set(found.name, unloadedEntry(found));
     }
-    for (const found of listPackages(searchPath ?? this.#opts.defaultSearchPath)) {
-      if (entries.has(found.name)) continue;
-      const broken = 'error' in found;
-      entries.set(found.name, {
-        name: found.name,
-        state: broken ? 'broken' : 'unloaded',
-        pid: null,
-        requests: 0,
-        failures: 0,
-        restarts: 0,
-        lastError: broken ? found.error.toJSON() : null,
-        packageDir: broken ? null : found.dir,
-        sandbox: null,
-      });
+    for (const manager of managers.values()) {
+      if (manager.loaded && !entries.has(manager.name)) entries.set(manager.name, listEntry(manager, null));
     }
     return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** modinfo: what the package declares, and the blob's digest on disk. */
-  async info(name: string, searchPath?: string[]): Promise<InfoResult> {
-    const manager = await this.get(name, searchPath);
-    const pkg = manager.package;
-    let blobSha256: string | null = null;
-    try {
-      // Only a file inside the package is hashed: a handler linked to /etc/shadow is refused, not digested.
-      blobSha256 = sha256(readInsidePackage(pkg.dir, pkg.handlerPath, `handler blob of driver ${name}`).data);
-    } catch {
-      blobSha256 = null;
-    }
-    const hooks = manager.hooks;
-    return {
-      driver: name,
-      description: pkg.manifest.description ?? null,
-      packageDir: pkg.dir,
-      manifest: pkg.manifestPath,
-      handler: pkg.handlerPath,
-      sha256: pkg.manifest.sha256,
-      blobSha256,
-      manager: pkg.manifest.manager,
-      managerName: hooks.name,
-      handlerName: hooks.handlerName,
-      loaderName: hooks.loaderName ?? null,
-      fields: hooks.fields ? [...hooks.fields] : null,
-      requestSize: hooks.requestSize,
-      replySize: hooks.replySize,
-      timeoutMs: pkg.manifest.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      env: pkg.manifest.env ?? {},
-      sandbox: await sandboxInfo(manager),
-      status: manager.status,
-    };
+  async info(name: string, searchPath?: readonly string[]): Promise<InfoResult> {
+    return describePackage(await this.get(name, searchPath));
   }
 
   /** Unloads every driver, killing every handler: the daemon's last act. */
   async closeAll(): Promise<void> {
     await Promise.allSettled((await this.managers()).map((m) => m.close()));
-  }
-}
-
-/** The loaded driver's sandbox, or the one its next load would set up. */
-async function sandboxInfo(manager: DriverManager): Promise<SandboxInfo> {
-  if (manager.sandbox) return manager.sandbox;
-  try {
-    return await planFor(manager.name, manager.package.manifest, {}, manager.package.handlerPath);
-  } catch (error) {
-    return { status: 'error', error: toUmdError(error, 'EIO', `driver ${manager.name}: sandbox`).toJSON() };
   }
 }

@@ -4,7 +4,8 @@ import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
 import type { LineRateSettings } from '../core/line-rate-limit.js';
-import { driverSearchPath, ensureRuntimeDir, sameDir, type DirIdentity, type RuntimePaths } from '../core/paths.js';
+import { createContext, type UmdContext } from '../core/context.js';
+import { ensureRuntimeDir, sameDir, type DirIdentity, type RuntimePaths } from '../core/paths.js';
 import { VERSION } from '../version.js';
 import type { DaemonStatus } from '../protocol/messages.js';
 import { ClientSet } from './clients.js';
@@ -16,8 +17,12 @@ import { DriverRegistry } from './registry.js';
 
 export interface DaemonOptions {
   runtimeDir: string;
-  /** Where drivers are looked up when a request names no search path. */
+  /** Directories searched before the built-in drivers when a request names no search path. */
+  driverPath?: string[];
+  /** The whole search path for requests that name none (replaces driverPath and the built-in drivers). */
   searchPath?: string[];
+  /** The handler launcher (default: libexec/umd-exec, or the single binary's extracted copy). */
+  launcher?: string;
   /** How often the daemon checks its runtime dir, its socket file and its clients, in ms. */
   socketCheckMs?: number;
   /** umd.log's size cap (see LogFile). */
@@ -42,6 +47,8 @@ export class Daemon {
   readonly paths: RuntimePaths;
   readonly ring: LogRing;
   readonly registry: DriverRegistry;
+  /** The daemon's settings, resolved once at start and handed to every manager. */
+  readonly context: UmdContext;
   readonly startedAt = Date.now();
   readonly closed: Promise<void>;
   readonly #lockFd: number;
@@ -60,13 +67,14 @@ export class Daemon {
     this.#lockFd = lockFd;
     this.#listenFd = options.listenFd;
     this.ring = ring;
-    this.registry = new DriverRegistry({
-      blobsDir: paths.blobs,
-      pipesDir: paths.pipes,
+    this.context = createContext({
+      runtimeDir: paths.dir,
       log: this.ring.log,
-      defaultSearchPath: options.searchPath ?? driverSearchPath(),
-      ...(options.lineRate ? { lineRate: options.lineRate } : {}),
+      ...(options.searchPath ? { searchPath: options.searchPath } : {}),
+      ...(options.driverPath ? { driverPath: options.driverPath } : {}),
+      ...(options.launcher ? { launcher: options.launcher } : {}),
     });
+    this.registry = new DriverRegistry({ context: this.context, pipesDir: paths.pipes, ...(options.lineRate ? { lineRate: options.lineRate } : {}) });
     this.#clients = new ClientSet({ ...DEFAULT_CONTROL_LIMITS, ...options.limits }, (message) => this.#warn(message));
     this.closed = new Promise((resolve) => {
       this.#resolveClosed = resolve;

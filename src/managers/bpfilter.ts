@@ -87,7 +87,8 @@ export function checkBpfilterReply(reply: Buffer): BpfilterResult {
   const status = reply.readInt32LE(0);
   if (status > 0 || status < -MAX_ERRNO) {
     throw new UmdError('EINVAL', `bpfilter: the handler's reply has status ${status}, expected 0 or a negative errno`, {
-      suggestions: ['The handler answered wrongly; see `umd log` for what it said'],
+      suggestions: ['The handler answered wrongly'],
+      topic: 'handler',
     });
   }
   return { status, errno: status < 0 ? errnoName(-status) : null };

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256 } from '../core/blob.js';
 import { importFile } from '../core/embedded.js';
 import { toUmdError, UmdError } from '../core/errors.js';
 import type { DriverPackage } from '../core/package.js';
@@ -41,6 +43,32 @@ function checkHooks(hooks: unknown, where: string): AnyManagerHooks {
   return h as AnyManagerHooks;
 }
 
+/**
+ * The manager module's real path, resolved (symlinks too) and checked before
+ * anything is imported: "../evil.mjs" or /tmp/x.mjs is refused, and so is
+ * TypeScript, which Node 20 cannot import.
+ */
+function managerModule(pkg: DriverPackage): string {
+  const name = pkg.manifest.manager;
+  if (/\.[mc]?ts$/.test(name)) {
+    throw new UmdError('ENOTSUP', `driver ${pkg.name}: manager module ${name} is TypeScript, which umd cannot import`, {
+      suggestions: [`Compile it to an ES module and name that in driver.json: tsc --module nodenext --target es2022 ${name}, then "manager": "${name.replace(/\.[mc]?ts$/, '.mjs')}" (see drivers/README.md, "Types for a manager")`],
+    });
+  }
+  return resolveInsidePackage(pkg.dir, path.resolve(pkg.dir, name), `manager module of driver ${pkg.name}`);
+}
+
+/** Which manager a package gets, as a string that changes when its module's bytes change. */
+export function managerStamp(pkg: DriverPackage): string {
+  if (BUILTIN_MANAGERS.has(pkg.manifest.manager)) return `builtin:${pkg.manifest.manager}`;
+  try {
+    const file = managerModule(pkg);
+    return `${file}:${sha256(readFileSync(file))}`;
+  } catch {
+    return `broken:${pkg.manifest.manager}`;
+  }
+}
+
 /** Resolves a package's "manager": a built-in name, or an ES module inside the package. */
 export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHooks> {
   const name = pkg.manifest.manager;
@@ -51,11 +79,11 @@ export async function resolveManager(pkg: DriverPackage): Promise<AnyManagerHook
       suggestions: ['Name a built-in manager, or a module path such as "./manager.mjs"'],
     });
   }
-  // Resolved (symlinks too) and checked before anything is imported: "../evil.mjs" or /tmp/x.mjs is refused.
-  const file = resolveInsidePackage(pkg.dir, path.resolve(pkg.dir, name), `manager module of driver ${pkg.name}`);
+  const file = managerModule(pkg);
   let mod: { default?: unknown };
   try {
-    mod = (await importFile(file)) as { default?: unknown };
+    // The URL carries the module's digest: an edited module is imported afresh (Node caches modules by URL).
+    mod = (await importFile(file, { sha256: sha256(readFileSync(file)) })) as { default?: unknown };
   } catch (error) {
     throw new UmdError('ENOENT', `driver ${pkg.name}: cannot import manager module ${file}: ${(error as Error).message}`, {
       cause: error,

@@ -54,7 +54,8 @@ export function encodeSampleRequest(request: SampleRequest): Buffer {
 export function checkSampleReply(reply: Buffer, offset: number): void {
   if (reply[offset] !== 1) {
     throw new UmdError('EINVAL', `sample: the handler's reply has byte ${offset} = ${reply[offset]}, expected 1`, {
-      suggestions: ['The handler answered wrongly; see `umd log` for what it said'],
+      suggestions: ['The handler answered wrongly'],
+      topic: 'handler',
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { DriverState, DriverStatus } from '../core/manager.js';
 import type { LogEntry } from '../core/log.js';
-import type { ErrorCode } from '../core/errors.js';
+import type { ErrorCode, UmdErrorJSON } from '../core/errors.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
 import type { VerifyFiles } from '../pgp/files.js';
 import type { VerifyResult } from '../pgp/verify-types.js';
@@ -60,6 +60,8 @@ export interface SendResult {
 export interface ListEntry extends Omit<DriverStatus, 'state'> {
   state: DriverState | 'broken';
   packageDir: string | null;
+  /** The package directory the request's search path finds this name in (null: none); differs from packageDir for a driver loaded from elsewhere. */
+  foundAt: string | null;
   /** The sandbox of a loaded driver's handlers (`on`, `partial`, `off`); null when not loaded. */
   sandbox: SandboxPlan['status'] | null;
 }
@@ -127,11 +129,7 @@ export interface RequestFrame<K extends OpName = OpName> {
   params: Ops[K]['params'];
 }
 
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-  suggestions?: string[];
-}
+export type ErrorBody = UmdErrorJSON;
 
 export type ResponseFrame =
   | { id: number; ok: true; result: unknown }

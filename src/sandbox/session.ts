@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { chmodSync } from 'node:fs';
+import type { UmdContext } from '../core/context.js';
 import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
 import type { LogLevel } from '../core/log.js';
 import type { DriverManifest } from '../core/package.js';
@@ -8,10 +9,13 @@ import { cgroupSupport, HandlerCgroups } from './cgroup.js';
 import { needsLoader } from './elf.js';
 import { KmsgSink } from './kmsg.js';
 import { planSandbox, type SandboxPlan } from './plan.js';
-import { probeSandbox } from './probe.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
+/** What a sandbox needs of umd's context: the launcher, and what it says the system grants. */
+export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe'>;
+
 export interface SessionOptions {
+  context: SandboxContext;
   driver: string;
   handlerName: string;
   manifest: DriverManifest;
@@ -24,8 +28,9 @@ export interface SessionOptions {
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
-export async function planFor(driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string, hidden: string[] = []): Promise<SandboxPlan> {
-  const probe = await probeSandbox(requireLauncher());
+export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string, hidden: string[] = []): Promise<SandboxPlan> {
+  requireLauncher(context.launcher, driver);
+  const probe = await context.probe();
   return planSandbox({ driver, manifest, launch, probe, cgroups: cgroupSupport(probe.uid), loader: needsLoader(blob), hidden });
 }
 
@@ -38,12 +43,14 @@ export async function planFor(driver: string, manifest: DriverManifest, launch: 
 export class SandboxSession {
   readonly plan: SandboxPlan;
   readonly #launch: LaunchOptions;
+  readonly #launcher: string;
   readonly #kmsg: KmsgSink | null;
   readonly #cgroups: HandlerCgroups | null;
 
-  private constructor(plan: SandboxPlan, launch: LaunchOptions, kmsg: KmsgSink | null, cgroups: HandlerCgroups | null) {
+  private constructor(plan: SandboxPlan, launch: LaunchOptions, launcher: string, kmsg: KmsgSink | null, cgroups: HandlerCgroups | null) {
     this.plan = plan;
     this.#launch = launch;
+    this.#launcher = launcher;
     this.#kmsg = kmsg;
     this.#cgroups = cgroups;
   }
@@ -51,7 +58,7 @@ export class SandboxSession {
   static async open(o: SessionOptions): Promise<SandboxSession> {
     // The copy lives at <runtime dir>/blobs/<driver>/<blob>: that runtime dir stays out of the handler's root.
     const runtimeDir = path.dirname(path.dirname(path.dirname(o.blobCopy)));
-    const plan = await planFor(o.driver, o.manifest, o.launch, o.blobCopy, [runtimeDir]);
+    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy, [runtimeDir]);
     const refused = requirementError(o.driver, plan);
     if (refused) {
       o.log('error', refused.message);
@@ -71,17 +78,17 @@ export class SandboxSession {
           )
         : null;
     const kmsg = plan.privateKmsg
-      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, requireLauncher(), (level, message) => o.log(level, message, o.handlerName), o.fifoAt).catch((error: unknown) => {
+      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName), o.fifoAt).catch((error: unknown) => {
           void cgroups?.remove();
           throw error;
         })
       : null;
-    return new SandboxSession(plan, o.launch, kmsg, cgroups);
+    return new SandboxSession(plan, o.launch, o.context.launcher, kmsg, cgroups);
   }
 
   command(blob: string): { command: string; args: string[]; supervised: boolean; infoFd: number } {
     const args = sandboxArgs(this.plan, this.#kmsg?.path ?? null, this.#cgroups?.procsFiles ?? []);
-    return handlerCommand(blob, this.#launch, { args, pidNamespace: this.plan.namespaces.includes('pid') });
+    return handlerCommand(this.#launcher, blob, this.#launch, { args, pidNamespace: this.plan.namespaces.includes('pid') });
   }
 
   /** At unload, after the handler is reaped: stop reading the driver's /dev/kmsg, remove it and the cgroups. */

@@ -8,8 +8,9 @@ export function requirementError(driver: string, plan: SandboxPlan): UmdError | 
   return new UmdError('ENOTSUP', `driver ${driver} requires the sandbox ("requireSandbox": true), but ${lacking}; refusing to load it`, {
     suggestions: [
       'Run the umd daemon as root, or allow user namespaces (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone)',
-      'See `umd info <driver>` for what this system lacks',
     ],
+    driver,
+    topic: 'sandbox',
   });
 }
 

@@ -1,22 +1,16 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { BIN, ROOT, tempDir } from '../helpers/runtime.js';
+import { runCommand, type CliResult } from '../helpers/cli.js';
 
 // Issue 12, point 11: help, version and "did you mean" answer the same from bin/run.js and the single executable.
 
 const BINARY = path.join(ROOT, 'dist/umd');
 
-async function run(command: string[], args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function run(command: string[], args: string[], env: Record<string, string>): Promise<CliResult> {
   const [file = '', ...pre] = command;
-  const child = spawn(file, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+  return runCommand(file, [...pre, ...args], { env });
 }
 
 const CASES: Array<{ args: string[]; code: number; out: RegExp; err: RegExp }> = [

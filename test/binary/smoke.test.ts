@@ -1,27 +1,15 @@
 import test, { type ExecutionContext } from 'ava';
-import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runCommand, type CliResult } from '../helpers/cli.js';
 import { assertNoStrayProcesses, ROOT, strayProcesses, tempDir } from '../helpers/runtime.js';
 
 // dist/umd is built by `npm run build:binary`, which `npm test` runs before ava.
 const BINARY = path.join(ROOT, 'dist/umd');
 const SMOKE = path.join(ROOT, 'scripts/smoke-binary.sh');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, stdout, stderr };
+async function run(command: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCommand(command, args, { env });
 }
 
 /** Fails the test unless dist/umd exists and is newer than the bundle it carries. */

@@ -115,7 +115,7 @@ test('list stays readable: LAST ERROR is cut to the width, info and --json have 
     entry = (JSON.parse((await umd(env, ['list', '--json'])).stdout) as Array<typeof entry & { name: string }>).find((e) => e?.name === 'sample');
   }
   t.is(entry?.state, 'stopped');
-  t.deepEqual(entry?.lastError, { code: 'ECHILD', message: `handler sample_umh pid ${pid} was killed by SIGKILL`, suggestions: ['The next request starts a fresh one; see `umd log`'] });
+  t.deepEqual(entry?.lastError, { code: 'ECHILD', message: `handler sample_umh pid ${pid} was killed by SIGKILL`, suggestions: ['The next request starts a fresh one'], driver: 'sample', topic: 'handler' });
 });
 
 test('umd info shows what a package says escaped: its description cannot retitle the terminal or forge a line', async (t) => {

@@ -92,7 +92,7 @@ test('a handler that crashes mid-reply fails the request with EFAULT; the next s
   const { pid } = await manager.load();
   const error = await t.throwsAsync(manager.send('5'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
-  t.regex(error?.message ?? '', new RegExp(`^read from handler crash_mid_reply \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
+  t.regex(error?.message ?? '', new RegExp(`^driver crash: read from handler crash_mid_reply \\(pid ${pid}\\) failed after \\d+ of 131072 bytes`));
   t.false(alive(pid as number));
   t.is(manager.state, 'stopped');
   // The next send starts a fresh handler (post_start passes), which crashes again on the request itself.
@@ -185,7 +185,7 @@ test('extra bytes after a reply are never taken as the next reply: the handler i
   // Where the 16 extra bytes land depends on pipe timing: in the reply's last chunk (EPROTO), before
   // the next request (restart first), or inside the next reply (its check fails). Every outcome is
   // named, no wrong reply is accepted, and the handler never serves two requests in a row.
-  const { manager } = await makeManager(t, 'chatty', { handler: fixture('extra_bytes') });
+  const { manager, logs } = await makeManager(t, 'chatty', { handler: fixture('extra_bytes') });
   let lastPid = 0;
   for (let i = 1; i <= 6; i++) {
     try {
@@ -195,6 +195,11 @@ test('extra bytes after a reply are never taken as the next reply: the handler i
       lastPid = sent.pid;
     } catch (error) {
       t.true(error instanceof UmdError && ['EPROTO', 'EINVAL', 'ENOPROTOOPT', 'EAGAIN'].includes(error.code), String(error));
+      if (error instanceof UmdError && error.code === 'EPROTO') {
+        // Named with the driver and the handler's fate, and logged.
+        t.regex(error.message, /^driver chatty: handler extra_bytes \(pid \d+\) wrote \d+ bytes past its 131072-byte reply; (umd killed the handler|the handler .+)$/);
+        t.true(logs.some((e) => e.level === 'error' && e.message === error.message));
+      }
     }
   }
   t.true(manager.status.restarts + manager.status.failures >= 2);

@@ -1,3 +1,4 @@
+import { createContext } from '../../src/core/context.js';
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,8 @@ test('3. a short reply followed by exit is EFAULT', async (t) => {
   const { pid } = await manager.load();
   const error = await t.throwsAsync(manager.send('9'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
-  t.is(error?.message, `read from handler short_reply (pid ${pid}) failed after 100 of 131072 bytes: it closed its end of the pipe`);
+  t.is(error?.message, `driver short: read from handler short_reply (pid ${pid}) failed after 100 of 131072 bytes: it closed its end of the pipe; the handler exited with status 0`);
+  t.like(error, { driver: 'short', topic: 'handler' });
   t.is(manager.state, 'stopped');
 });
 
@@ -145,7 +147,7 @@ test('a runtime dir on a noexec mount is refused at load with EACCES and the fix
     return;
   }
   t.teardown(() => execFileSync('umount', ['-l', mountPoint]));
-  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER }, { blobsDir: path.join(mountPoint, 'blobs') });
+  const { manager } = await makeManager(t, 'sample', { handler: SAMPLE_HANDLER }, { context: createContext({ runtimeDir: mountPoint }) });
   const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
   t.is(error?.code, 'EACCES');
   t.regex(error?.message ?? '', /^cannot run driver sample's handler from .*\/noexec\/blobs\/sample: .* \(a noexec mount\?\)$/);

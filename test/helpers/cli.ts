@@ -86,3 +86,14 @@ export function startCli(env: Record<string, string>, command: string, args: str
       }),
   };
 }
+
+/** Runs any command to its end, stdin closed, with `env` on top of ours; its exit status and output. */
+export async function runCommand(command: string, args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  const child = spawn(command, args, { env: { ...process.env, ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import path from 'node:path';
 import { DaemonConnection } from '../../src/client/connection.js';
-import { builtinDriversDir } from '../../src/core/paths.js';
+import { builtinDriversDir } from '../../src/core/context.js';
 import { Daemon, type DaemonOptions } from '../../src/daemon/server.js';
 import { assertNoStrayProcesses, tempDir } from './runtime.js';
 
@@ -21,7 +21,7 @@ export interface DaemonFixture {
 export async function startDaemon(t: ExecutionContext, driverDirs: string[] = [], options: Omit<DaemonOptions, 'runtimeDir'> = {}): Promise<DaemonFixture> {
   const dir = tempDir(t);
   const runtimeDir = path.join(dir, 'run');
-  const daemon = await Daemon.start({ runtimeDir, searchPath: [...driverDirs, builtinDriversDir()], ...options });
+  const daemon = await Daemon.start({ runtimeDir, searchPath: [...driverDirs, builtinDriversDir(runtimeDir)], ...options });
   const connections: DaemonConnection[] = [];
   const connect = async () => {
     const connection = await DaemonConnection.connect(daemon.paths.socket);

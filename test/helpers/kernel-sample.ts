@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { launcherPath } from '../../src/core/launch.js';
+import { defaultLauncher } from '../../src/core/context.js';
 import { parseProbe } from '../../src/sandbox/probe.js';
 import { planSandbox } from '../../src/sandbox/plan.js';
 import { makePackage } from './packages.js';
@@ -26,7 +26,7 @@ function fileFromPatch(patch: string, name: string): string {
 
 /** Does the default sandbox give handlers a /dev/kmsg of their own here? */
 function privateKmsg(): boolean {
-  const probe = parseProbe(execFileSync(launcherPath(), ['--probe'], { encoding: 'utf8' }));
+  const probe = parseProbe(execFileSync(defaultLauncher('/'), ['--probe'], { encoding: 'utf8' }));
   const manifest = { name: 'kernel_sample', handler: 'sample_umh', sha256: '0'.repeat(64), manager: 'sample' };
   return planSandbox({ driver: 'kernel_sample', manifest, launch: {}, probe }).privateKmsg;
 }

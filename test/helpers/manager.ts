@@ -1,6 +1,7 @@
 import type { ExecutionContext } from 'ava';
 import path from 'node:path';
 import type { LogEntry } from '../../src/core/log.js';
+import { createContext } from '../../src/core/context.js';
 import { DriverManager, type ManagerOptions } from '../../src/core/manager.js';
 import { findPackage } from '../../src/core/package.js';
 import { resolveManager } from '../../src/managers/index.js';
@@ -31,7 +32,7 @@ export async function makeManager(
   const logs: LogEntry[] = [];
   const blobsDir = path.join(dir, 'blobs');
   const manager = new DriverManager(pkg, await resolveManager(pkg), {
-    blobsDir,
+    context: createContext({ runtimeDir: dir }),
     log: (entry) => logs.push({ time: Date.now(), ...entry }),
     ...options,
   });

@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { createContext } from '../../src/core/context.js';
 import { UmdError } from '../../src/core/errors.js';
 import { makeManager } from '../helpers/manager.js';
 import { eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
@@ -190,7 +191,7 @@ rooted('a "readOnlyPaths" entry that holds or lies in the runtime dir is EACCES 
       t,
       'escape',
       { handler: path.join(FIXTURES, 'escape_read'), extra: { readOnlyPaths: [exposed], env: { TARGET: 'x' } } },
-      { blobsDir: path.join(runtime, 'blobs') },
+      { context: createContext({ runtimeDir: runtime }) },
     );
     const error = await t.throwsAsync(manager.load(), { instanceOf: UmdError });
     t.is(error?.code, 'EACCES');

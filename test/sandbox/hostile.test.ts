@@ -22,6 +22,7 @@ const hostile = test.macro<[fixture: string, outcome: Outcome, manifest?: Record
   const error = await t.throwsAsync(manager.send('1'), { instanceOf: UmdError });
   t.is(error?.code, 'EFAULT');
   if ('signal' in outcome) {
+    t.regex(error?.message ?? '', new RegExp(`^driver hostile: .*; the handler was killed by ${outcome.signal}$`));
     await logged(t, logs, 'umd', `${fixture} pid ${pid} was killed by ${outcome.signal}`);
   } else {
     await logged(t, logs, fixture, `${outcome.what}: failed: ${outcome.errno}`);

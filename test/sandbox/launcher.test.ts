@@ -1,7 +1,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { launcherPath } from '../../src/core/launch.js';
+import { defaultLauncher } from '../../src/core/context.js';
 import { MECHANISMS } from '../../src/sandbox/probe.js';
 import { rootPaths } from '../../src/sandbox/tree.js';
 import { SAMPLE_HANDLER } from '../helpers/runtime.js';
@@ -12,7 +12,7 @@ import { only } from '../helpers/skip.js';
 // with less than it was asked for.
 
 function launch(args: string[]) {
-  const run = spawnSync(launcherPath(), [...args, '--', SAMPLE_HANDLER], { input: Buffer.alloc(0), env: {}, encoding: 'utf8' });
+  const run = spawnSync(defaultLauncher('/'), [...args, '--', SAMPLE_HANDLER], { input: Buffer.alloc(0), env: {}, encoding: 'utf8' });
   return { status: run.status, signal: run.signal, stderr: run.stderr };
 }
 
@@ -49,7 +49,7 @@ test('bad options are a usage error (2), never a launch', (t) => {
 });
 
 only(probe.failures.seccomp === null, 'no seccomp here')('the sample handler runs under the filter alone and answers', (t) => {
-  const run = spawnSync(launcherPath(), ['--no-pidns', '--seccomp', '-', '--', SAMPLE_HANDLER], { input: Buffer.alloc(4), env: {} });
+  const run = spawnSync(defaultLauncher('/'), ['--no-pidns', '--seccomp', '-', '--', SAMPLE_HANDLER], { input: Buffer.alloc(4), env: {} });
   t.is(run.status, 0);
   t.is(run.stdout.length, 131072);
   t.is(run.stdout[0], 1);
@@ -62,7 +62,7 @@ only(probe.failures.seccomp === null, 'no seccomp here')('the sample handler run
   const old = process.umask(0o177);
   let run;
   try {
-    run = spawnSync(launcherPath(), args, { env: {}, encoding: 'utf8' });
+    run = spawnSync(defaultLauncher('/'), args, { env: {}, encoding: 'utf8' });
   } finally {
     process.umask(old);
   }

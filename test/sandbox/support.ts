@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import { launcherPath } from '../../src/core/launch.js';
+import { defaultLauncher } from '../../src/core/context.js';
 import type { LogEntry } from '../../src/core/log.js';
 import { cgroupSupport } from '../../src/sandbox/cgroup.js';
 import { probeSandbox } from '../../src/sandbox/probe.js';
@@ -7,7 +7,7 @@ import { planSandbox, type Protection } from '../../src/sandbox/plan.js';
 import { eventually } from '../helpers/runtime.js';
 
 /** What this system grants handlers, asked the way the daemon asks. */
-export const probe = await probeSandbox(launcherPath());
+export const probe = await probeSandbox(defaultLauncher('/'));
 
 /** The sandbox a driver with no sandbox fields gets here. */
 export const defaultPlan = planSandbox({

@@ -6,7 +6,7 @@ import { makePackage } from '../helpers/packages.js';
 import { FIXTURES } from '../helpers/runtime.js';
 import { ordinaryUser, umdAs, userDaemonEnv, type OrdinaryUser } from '../helpers/users.js';
 import { spawnSync } from 'node:child_process';
-import { launcherPath } from '../../src/core/launch.js';
+import { defaultLauncher } from '../../src/core/context.js';
 import { parseProbe } from '../../src/sandbox/probe.js';
 import { root } from './support.js';
 
@@ -17,7 +17,7 @@ import { root } from './support.js';
 // control socket.
 
 /** What the launcher grants a daemon that is not root (asked as nobody). */
-const userProbe = root ? parseProbe(spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', launcherPath(), '--probe'], { encoding: 'utf8' }).stdout ?? '') : null;
+const userProbe = root ? parseProbe(spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', defaultLauncher('/'), '--probe'], { encoding: 'utf8' }).stdout ?? '') : null;
 const userns = userProbe !== null && userProbe.failures.userns === null && userProbe.failures.root === null;
 // One at a time: each test runs some ten CLI processes and a daemon, which at once would starve the other
 // test files' timing windows on a two-CPU machine.

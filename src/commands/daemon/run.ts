@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
 import { daemonRunCommand, type DaemonRunResult } from '../../cli/daemon-main.js';
-import { runtimeDir } from '../../core/paths.js';
+import { envRuntimeDir } from '../../cli/context.js';
 
 export default class DaemonRun extends UmdCommand {
   static override summary = 'Run the daemon in the foreground (for a service manager).';
@@ -18,6 +18,6 @@ export default class DaemonRun extends UmdCommand {
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
     const quiet = this.jsonEnabled() || flags.quiet;
-    return daemonRunCommand(runtimeDirOption(flags).runtimeDir ?? runtimeDir(), { ifAbsent: flags['if-absent'], quiet, log: (line) => this.log(line) });
+    return daemonRunCommand(runtimeDirOption(flags).runtimeDir ?? envRuntimeDir(), { ifAbsent: flags['if-absent'], quiet, log: (line) => this.log(line) });
   }
 }

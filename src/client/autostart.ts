@@ -6,15 +6,21 @@ import { describeUncleanEnd, isDaemonProcess, processState, readRecord, uncleanE
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runningAsSea } from '../core/embedded.js';
 import { UmdError } from '../core/errors.js';
-import { checkSocketPath, ensureRuntimeDir, runtimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
-import { DaemonConnection, envDurationMs } from './connection.js';
+import { checkSocketPath, ensureRuntimeDir, runtimePaths, type RuntimePaths } from '../core/paths.js';
+import { DaemonConnection, type ConnectOptions } from './connection.js';
 import { selfCommand } from './self.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 5000;
 
 export interface ClientOptions {
-  /** Defaults to `runtimeDir()` from the environment. */
-  runtimeDir?: string;
+  /** The daemon's runtime directory (the CLI: --runtime-dir, UMD_RUNTIME_DIR or the default). */
+  runtimeDir: string;
+  /** How long a request waits for its reply unless it says otherwise, in ms. */
+  replyTimeoutMs?: number;
+  /** The environment of a daemon this client starts (default: none but UMD_RUNTIME_DIR). */
+  daemonEnv?: Record<string, string | undefined>;
+  /** The command that runs umd, to start the daemon with (default: selfCommand()). */
+  selfCommand?: string[];
   /** Start a daemon when none answers (default true). */
   autostart?: boolean;
   /** How long a started daemon has to answer, in ms. */
@@ -61,21 +67,21 @@ export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1'];
  * (bench/README.md, P4b). Handlers do not inherit it: their environment is
  * driver.json's alone.
  */
-function daemonEnv(paths: RuntimePaths): NodeJS.ProcessEnv {
-  return { MALLOC_ARENA_MAX: '1', ...process.env, UMD_RUNTIME_DIR: paths.dir };
+function daemonEnv(paths: RuntimePaths, env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { MALLOC_ARENA_MAX: '1', ...env, UMD_RUNTIME_DIR: paths.dir };
 }
 
 /** Starts `umd daemon run` detached, its stderr going to the log file. */
-function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
+function spawnDaemon(paths: RuntimePaths, options: ClientOptions): ReturnType<typeof spawn> {
   ensureRuntimeDir(paths.dir);
-  const [command = process.execPath, ...args] = selfCommand();
+  const [command = process.execPath, ...args] = options.selfCommand ?? selfCommand();
   const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
   const errFd = openOwnFile(paths.log, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
   try {
     const child = spawn(command, [...nodeFlags, ...args, 'daemon', 'run', '--if-absent'], {
       detached: true,
       stdio: ['ignore', 'ignore', errFd],
-      env: daemonEnv(paths),
+      env: daemonEnv(paths, options.daemonEnv ?? {}),
     });
     child.unref();
     return child;
@@ -85,7 +91,7 @@ function launch(paths: RuntimePaths): ReturnType<typeof spawn> {
 }
 
 /** Waits until a daemon answers on the socket, or the named deadline passes. */
-async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, timeoutMs: number): Promise<DaemonConnection> {
+async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, timeoutMs: number, connect: ConnectOptions): Promise<DaemonConnection> {
   let failed = null as string | null;
   child.once('exit', (code, signal) => {
     if (code !== 0) failed = signal ? `was killed by ${signal}` : `exited with status ${code}`;
@@ -96,7 +102,7 @@ async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, t
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await DaemonConnection.connect(paths.socket);
+      return await DaemonConnection.connect(paths.socket, connect);
     } catch (error) {
       if (failed) {
         throw new UmdError('ECONNREFUSED', `the umd daemon ${failed} before it was ready`, {
@@ -120,11 +126,12 @@ async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, t
  * answers. A socket file nobody listens on is a dead daemon's: it is
  * removed, a daemon is started, and the connection is tried again, once.
  */
-export async function connectDaemon(options: ClientOptions = {}): Promise<DaemonConnection> {
-  const paths = runtimePaths(options.runtimeDir ?? runtimeDir());
+export async function connectDaemon(options: ClientOptions): Promise<DaemonConnection> {
+  const paths = runtimePaths(options.runtimeDir);
+  const connect: ConnectOptions = options.replyTimeoutMs === undefined ? {} : { replyTimeoutMs: options.replyTimeoutMs };
   checkSocketPath(paths);
   try {
-    const connection = await DaemonConnection.connect(paths.socket);
+    const connection = await DaemonConnection.connect(paths.socket, connect);
     try {
       refuseStoppedDaemon(paths);
     } catch (error) {
@@ -145,11 +152,11 @@ export async function connectDaemon(options: ClientOptions = {}): Promise<Daemon
       removeStaleSocket(paths);
     }
   }
-  const timeoutMs = options.startTimeoutMs ?? envDurationMs('UMD_DAEMON_START_TIMEOUT_MS', DEFAULT_START_TIMEOUT_MS);
+  const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const previous = uncleanEnd(paths.dir);
   if (previous) (options.onUncleanEnd ?? ((note) => process.stderr.write(`umd: note: ${note}\n`)))(describeUncleanEnd(previous, paths.log));
-  const child = launch(paths);
-  const connection = await waitReady(paths, child, timeoutMs);
+  const child = spawnDaemon(paths, options);
+  const connection = await waitReady(paths, child, timeoutMs, connect);
   connection.launchedPid = child.pid ?? null;
   return connection;
 }
