@@ -1,9 +1,9 @@
-import test from 'ava';
 import { cliEnv, umd } from '../helpers/cli.js';
 import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
+import { only } from '../helpers/skip.js';
 
 const unavailable = kernelSampleUnavailable();
-const maybe = unavailable ? test.skip : test;
+const maybe = only(unavailable === null, unavailable ?? '');
 
 maybe("the kernel's own sample handler, compiled unchanged, runs as a umd handler and passes the selftest", async (t) => {
   const drivers = kernelSamplePackage(t);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { UmdError } from '../../src/core/errors.js';
 import { Daemon } from '../../src/daemon/server.js';
 import { startDaemon } from '../helpers/daemon.js';
-import { localUser, nodeAs } from '../helpers/local-user.js';
+import { nodeAs, ordinaryUser } from '../helpers/users.js';
 import { eventually, tempDir } from '../helpers/runtime.js';
 
 const asRoot = process.getuid?.() === 0 ? test : test.skip;
@@ -64,7 +64,7 @@ test('a runtime dir swapped while the daemon runs is refused: it shuts down and 
 });
 
 asRoot("another user cannot take the instance lock: squatting the old abstract name or the lock file does not stop root's daemon", async (t) => {
-  const user = localUser();
+  const user = await ordinaryUser(t);
   const parent = tempDir(t);
   chmodSync(parent, 0o755);
   const run = path.join(parent, 'run');

@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -74,4 +74,15 @@ export function userDaemonEnv(t: ExecutionContext, user: OrdinaryUser, driverPat
     await assertNoStrayProcesses(user.home);
   });
   return env;
+}
+
+/** Runs `node -e script` as `user` (no supplementary groups), its stdout collected. */
+export function nodeAs(user: Pick<OrdinaryUser, 'uid' | 'gid'>, script: string): { child: ChildProcess; output: () => string } {
+  const child = spawn('setpriv', ['--reuid', String(user.uid), '--regid', String(user.gid), '--clear-groups', '--', process.execPath, '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: '/usr/bin:/bin' },
+  });
+  let text = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (text += s));
+  return { child, output: () => text };
 }
