@@ -34,15 +34,17 @@ export function cliEnv(t: ExecutionContext, driverPath?: string): CliEnv {
 
 /** Runs `bin/run.js` as a user would, with `env` on top of ours and optional stdin. */
 export async function umd(env: Record<string, string>, args: string[], input?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  return run(process.execPath, [BIN, ...args], { ...process.env, ...env }, input ?? '');
+}
+
+/** Runs `command` to its end with `env` (and nothing else), `input` on its stdin; collects what it prints. */
+export async function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<CliResult> {
+  const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  child.stdin.end(input ?? '');
+  child.stdin.end(input);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   return { code, stdout, stderr };
 }

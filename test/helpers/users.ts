@@ -3,7 +3,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { CliResult } from './cli.js';
+import { run, type CliResult } from './cli.js';
 import { assertNoStrayProcesses, BIN, tempDir } from './runtime.js';
 
 export interface OrdinaryUser {
@@ -52,18 +52,14 @@ export async function ordinaryUser(t: ExecutionContext): Promise<OrdinaryUser> {
   return user;
 }
 
-/** Runs the umd CLI (`bin/run.js`) as `user`, with `env` and nothing of ours but PATH. */
-export async function umdAs(user: OrdinaryUser, env: Record<string, string>, args: string[]): Promise<CliResult> {
-  const child = spawn('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', process.execPath, BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: user.home, NO_COLOR: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** Runs the umd CLI (`bin/run.js`) as `user`, with `env` and nothing of ours but PATH (and its home, if it has one). */
+export async function umdAs(user: Pick<OrdinaryUser, 'uid' | 'gid'> & { home?: string }, env: Record<string, string>, args: string[]): Promise<CliResult> {
+  return run('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', process.execPath, BIN, ...args], {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    ...(user.home === undefined ? {} : { HOME: user.home }),
+    NO_COLOR: '1',
+    ...env,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  return { code, stdout, stderr };
 }
 
 /** The env of a daemon `user` runs, with its runtime dir in its home; stopped at teardown, no process left. */

@@ -1,13 +1,13 @@
 import test, { type ExecutionContext } from 'ava';
-import { spawn } from 'node:child_process';
 import { chownSync, closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { cliEnv, umd, type CliResult } from '../helpers/cli.js';
 import { kernelSamplePackage, kernelSampleUnavailable } from '../helpers/kernel-sample.js';
 import { makePackage } from '../helpers/packages.js';
-import { assertNoStrayProcesses, BIN, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
+import { assertNoStrayProcesses, SAMPLE_HANDLER, tempDir } from '../helpers/runtime.js';
 import { defaultPlan, has, root } from './support.js';
 import { only } from '../helpers/skip.js';
+import { umdAs } from '../helpers/users.js';
 
 /** How many records of the host's kernel log contain `text`, or null when it cannot be read. */
 function hostKmsgRecords(text: string): number | null {
@@ -107,18 +107,7 @@ test('umd list marks a driver whose handlers run without the sandbox with "!", a
 const NOBODY = 65534;
 
 /** Runs the CLI as the unprivileged user `nobody`, as an unprivileged administrator would. */
-async function asNobody(env: Record<string, string>, args: string[]): Promise<CliResult> {
-  const child = spawn('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN, ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-  return { code, stdout, stderr };
-}
+const asNobody = async (env: Record<string, string>, args: string[]): Promise<CliResult> => umdAs({ uid: NOBODY, gid: NOBODY }, env, args);
 
 /** A runtime dir and home that `nobody` owns; the daemon it starts is stopped at teardown. */
 function nobodyEnv(t: ExecutionContext): { env: Record<string, string>; dir: string } {
