@@ -110,7 +110,7 @@ export class DriverManager {
 
   /** The loaded driver's sandbox, or the one its next load would set up (for `umd info`). */
   async plannedSandbox(): Promise<SandboxPlan> {
-    return this.#sandbox?.plan ?? planFor(this.#opts.context, this.name, this.#pkg.manifest, this.#opts.launch, this.#pkg.handlerPath, [this.#opts.context.runtimeDir]);
+    return this.#sandbox?.plan ?? planFor(this.#opts.context, this.name, this.#pkg.manifest, this.#opts.launch, this.#pkg.handlerPath);
   }
 
   #log(level: LogLevel, message: string, source = 'umd'): void {

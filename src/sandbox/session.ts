@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { chmodSync } from 'node:fs';
 import type { UmdContext } from '../core/context.js';
 import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
@@ -12,7 +11,8 @@ import { planSandbox, type SandboxPlan } from './plan.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
 /** What a sandbox needs of umd's context: the launcher, and what it says the system grants. */
-export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe'>;
+/** What the sandbox takes from the context: the launcher, the probe, and the runtime dir it keeps out of every root. */
+export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe' | 'runtimeDir'>;
 
 export interface SessionOptions {
   context: SandboxContext;
@@ -28,9 +28,11 @@ export interface SessionOptions {
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
-export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string, hidden: string[] = []): Promise<SandboxPlan> {
+export async function planFor(context: SandboxContext, driver: string, manifest: DriverManifest, launch: LaunchOptions, blob: string): Promise<SandboxPlan> {
   requireLauncher(context.launcher, driver);
   const probe = await context.probe();
+  // The runtime dir (control socket, log, blobs) stays out of the handler's root, whatever readOnlyPaths asks.
+  const hidden = [context.runtimeDir];
   return planSandbox({ driver, manifest, launch, probe, cgroups: cgroupSupport(probe.uid), loader: needsLoader(blob), hidden });
 }
 
@@ -56,9 +58,7 @@ export class SandboxSession {
   }
 
   static async open(o: SessionOptions): Promise<SandboxSession> {
-    // The copy lives at <runtime dir>/blobs/<driver>/<blob>: that runtime dir stays out of the handler's root.
-    const runtimeDir = path.dirname(path.dirname(path.dirname(o.blobCopy)));
-    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy, [runtimeDir]);
+    const plan = await planFor(o.context, o.driver, o.manifest, o.launch, o.blobCopy);
     const refused = requirementError(o.driver, plan);
     if (refused) {
       o.log('error', refused.message);
