@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BenchDaemon, BIN, mustRun, ROOT, scratchDir, timeProcess, type Run } from '../lib/env.js';
+import { BenchDaemon, BIN, BUILTIN_DRIVERS, mustRun, ROOT, scratchDir, timeProcess, type Run } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
 import { atMost, figure, perRound, REPORT_ONLY, type Figure } from '../lib/report.js';
 import { summarize } from '../lib/stats.js';
@@ -38,7 +38,10 @@ export async function p3(options: BenchOptions): Promise<Figure[]> {
   const bare: number[] = [];
   const floor: number[] = [];
   const times = new Map<string, number[]>();
-  const daemon = await BenchDaemon.start(scratchDir('p3'));
+  // Both entries search the repo's drivers first: dist/umd would otherwise find
+  // sample in its embedded copy, and a driver loaded from one package dir is
+  // EBUSY for a request whose search path finds it in another.
+  const daemon = await BenchDaemon.start(scratchDir('p3'), BUILTIN_DRIVERS);
   const pass = async (record: boolean) => {
     for (const entry of ENTRIES) {
       for (const form of FORMS) {
