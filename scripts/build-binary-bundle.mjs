@@ -1,12 +1,12 @@
 // Bundles the compiled CLI (dist/src, from tsc) into one CommonJS file,
 // dist/umd.cjs: the npm `bin` loads it (bin/run.js) and the single
 // executable is built from it (scripts/build-binary.mjs). Run after tsc and
-// `oclif manifest`. package.json goes in with it, its oclif.commands pointing
-// at the bundle: oclif's explicit strategy then loads the command index
-// (COMMANDS) from the bundle itself, which is already loaded.
+// `oclif manifest`. package.json and oclif.manifest.json go in with it:
+// main() hands oclif umd's package as a ready-made root plugin
+// (src/cli/root-plugin.ts) whose commands are the bundle's own index.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFile, readFileSync } from 'node:fs';
+import { readFile, readFileSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
@@ -18,7 +18,7 @@ const json = (file) => JSON.parse(readFileSync(path.join(root, file), 'utf8'));
 
 const { name, version, description, type, oclif } = json('package.json');
 const manifest = json('oclif.manifest.json');
-const bundled = { name, version, description, type, oclif: { ...oclif, commands: { ...oclif.commands, target: './dist/umd.cjs' } } };
+const bundled = { name, version, description, type, oclif };
 if (manifest.version !== version) {
   throw new Error(`oclif.manifest.json is for version ${manifest.version}, package.json says ${version}: run \`oclif manifest\``);
 }
@@ -57,6 +57,20 @@ const builtinImports = {
   },
 };
 
+/**
+ * Rewrites the bundle in ASCII: esbuild escapes non-ASCII text in strings but
+ * leaves it in regular expressions (ansis has U+009B in one), and one such
+ * character makes V8 hold the whole 1.3 MB source as two-byte text, which
+ * takes longer to decode and to compile. `\uXXXX` means the same character in
+ * a string, a template, a regular expression and an identifier. The loaders
+ * then read the bundle as latin1 (src/cli/load-bundle.ts).
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const ascii = text.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (ascii !== text) writeFileSync(file, ascii);
+}
+
 const result = await build({
   entryPoints: [path.join(dist, 'src/cli/bundle.js')],
   outfile: path.join(dist, 'umd.cjs'),
@@ -66,23 +80,30 @@ const result = await build({
   target: 'node20',
   // oclif's TypeScript support for development, never used by a built CLI.
   external: ['typescript'],
-  define: { UMD_BUNDLED: JSON.stringify({ pjson: bundled }) },
+  define: { UMD_BUNDLED: JSON.stringify({ pjson: bundled, manifest }) },
   plugins: [importMetaUrl, builtinImports],
   // oclif checks its own package.json's engines when it loads: inside a bundle
   // that file is not there (the single executable warns), and node is known.
-  // In the single executable require() knows only builtins, and the bundle is
-  // not a file: oclif's require of the explicit target (the bundle's own path)
-  // is answered with the bundle's exports there.
-  banner: { js: [
-    'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";',
-    'if (require("node:sea").isSea()) { const self = require("node:path").join(require("node:path").dirname(process.execPath), "dist", "umd.cjs"); const builtin = require; require = Object.assign((id) => (id === self ? module.exports : builtin(id)), { main: builtin.main }); }',
-  ].join('\n') },
+  banner: { js: 'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";' },
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
+asciiOnly(path.join(dist, 'umd.cjs'));
 process.stdout.write(`umd: wrote dist/umd.cjs (${Math.round(bytes / 1024)} KiB)\n`);
+
+// bin/run.js is CommonJS (no ES module loader to start) and loads the bundle with this.
+await build({
+  entryPoints: [path.join(dist, 'src/cli/load-bundle.js')],
+  outfile: path.join(dist, 'load-bundle.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 
 // The V8 code cache bin/run.js compiles the bundle with (see scripts/write-code-cache.mjs).
 const cached = spawnSync(process.execPath, [path.join(root, 'scripts/write-code-cache.mjs')], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });

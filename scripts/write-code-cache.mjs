@@ -10,6 +10,6 @@ import { fileURLToPath, URL } from 'node:url';
 import { loadBundle } from '../dist/src/cli/load-bundle.js';
 
 const BUNDLE = fileURLToPath(new URL('../dist/umd.cjs', import.meta.url));
-const { exports, script } = loadBundle({ filename: BUNDLE, source: readFileSync(BUNDLE, 'utf8') });
+const { exports, script } = loadBundle({ filename: BUNDLE, source: readFileSync(BUNDLE, 'latin1') });
 process.on('exit', () => writeFileSync(`${BUNDLE}.cache`, script.createCachedData()));
 for (const argv of [['version', '--json'], ['send', '--help']]) await exports.run(argv);

@@ -8,11 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runningAsSea } from '../core/embedded.js';
 import { main } from './entry.js';
+import type { OclifManifest } from './root-plugin.js';
 
 export { COMMANDS } from './entry.js';
 
-/** package.json as built, put in by the bundler (esbuild `define`). */
-declare const UMD_BUNDLED: { pjson: Interfaces.PJSON };
+/** package.json and oclif.manifest.json as built, put in by the bundler (esbuild `define`). */
+declare const UMD_BUNDLED: { pjson: Interfaces.PJSON; manifest: OclifManifest };
 /** The CommonJS module of the bundle (the bundle is CommonJS; this file is compiled to it). */
 declare const module: { id: string } | undefined;
 declare const require: { main?: { id: string } } | undefined;
@@ -20,7 +21,7 @@ declare const require: { main?: { id: string } } | undefined;
 /** `umd ARGV...` from the bundle. Its root is the package (or, for the single executable, the binary's directory). */
 export async function run(argv: string[]): Promise<void> {
   const root = runningAsSea() ? path.dirname(process.execPath) : fileURLToPath(new URL('../../../', import.meta.url));
-  await main(argv, { root, pjson: UMD_BUNDLED.pjson });
+  await main(argv, { root, pjson: UMD_BUNDLED.pjson, manifest: UMD_BUNDLED.manifest });
 }
 
 // A CommonJS bundle has no top-level await; a failure still ends the process with its stack.

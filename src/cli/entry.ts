@@ -6,7 +6,10 @@
 // copy of package.json points it at the bundle, which exports the same index
 // under the same name (see scripts/build-binary-bundle.mjs).
 import type { Command, Interfaces } from '@oclif/core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { prepareArgv, runFastPath } from './fast-path.js';
+import type { OclifManifest } from './root-plugin.js';
 
 /**
  * The command index as the bundle exports it, filled in just before oclif
@@ -15,17 +18,22 @@ import { prepareArgv, runFastPath } from './fast-path.js';
  */
 export let COMMANDS: Readonly<Record<string, Command.Class>> = {};
 
-/** Where oclif finds the package (its root) and, in the bundle, the package.json it was built with. */
+/** Where oclif finds the package (its root) and, in the bundle, the package.json and the manifest it was built with. */
 export interface EntryOptions {
   root: string;
   pjson?: Interfaces.PJSON;
+  manifest?: OclifManifest;
 }
 
 /** Runs `umd ARGV...`: the fast path when it applies, otherwise oclif with the explicit command index. */
 export async function main(argv: string[], options: EntryOptions): Promise<void> {
   const args = prepareArgv(argv);
   if (await runFastPath(args)) return;
-  const [commands, { runCli }] = await Promise.all([import('./commands.js'), import('./main.js')]);
+  const [commands, { runCli }, { readManifest, RootPlugin }] = await Promise.all([import('./commands.js'), import('./main.js'), import('./root-plugin.js')]);
   COMMANDS = commands.COMMANDS;
-  await runCli(args, options);
+  const pjson = options.pjson ?? (JSON.parse(readFileSync(path.join(options.root, 'package.json'), 'utf8')) as Interfaces.PJSON);
+  const manifest = options.manifest ?? readManifest(options.root);
+  // Without a manifest (a plain `tsc` tree) oclif builds one itself from COMMANDS.
+  const plugins = manifest ? new Map([[pjson.name, new RootPlugin(options.root, pjson, manifest, COMMANDS)]]) : undefined;
+  await runCli(args, { root: options.root, pjson, ...(plugins ? { plugins } : {}) });
 }

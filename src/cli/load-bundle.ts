@@ -17,6 +17,7 @@ export interface BundleExports {
 export interface BundleSource {
   /** The bundle's path: its module's file name (the binary gives the path it would have beside it). */
   filename: string;
+  /** Its text; the build keeps it ASCII, so callers read it as latin1, the quickest decoding. */
   source: string;
   /** The V8 code cache; one V8 rejects (another node) only costs the compile. */
   cachedData?: Buffer | undefined;

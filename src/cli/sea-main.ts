@@ -11,7 +11,7 @@ declare const require: NodeJS.Require;
 const filename = path.join(path.dirname(process.execPath), 'dist', 'umd.cjs');
 const { exports } = loadBundle({
   filename,
-  source: getAsset('umd.cjs', 'utf8'),
+  source: Buffer.from(getAsset('umd.cjs')).toString('latin1'),
   cachedData: Buffer.from(getAsset('umd.cjs.cache')),
   require,
 });

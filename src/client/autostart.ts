@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, constants } from 'node:fs';
 import { openOwnFile } from '../core/safe-fs.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
@@ -72,7 +72,9 @@ function daemonEnv(paths: RuntimePaths, env: Record<string, string | undefined>)
 }
 
 /** Starts `umd daemon run` detached, its stderr going to the log file. */
-function spawnDaemon(paths: RuntimePaths, options: ClientOptions): ReturnType<typeof spawn> {
+async function spawnDaemon(paths: RuntimePaths, options: ClientOptions): Promise<ChildProcess> {
+  // Loaded only here: a command whose daemon is up never needs it (bench/README.md, P3).
+  const { spawn } = await import('node:child_process');
   ensureRuntimeDir(paths.dir);
   const [command = process.execPath, ...args] = options.selfCommand ?? selfCommand();
   const nodeFlags = command === process.execPath && !runningAsSea() ? DAEMON_NODE_FLAGS : [];
@@ -91,7 +93,7 @@ function spawnDaemon(paths: RuntimePaths, options: ClientOptions): ReturnType<ty
 }
 
 /** Waits until a daemon answers on the socket, or the named deadline passes. */
-async function waitReady(paths: RuntimePaths, child: ReturnType<typeof spawn>, timeoutMs: number, connect: ConnectOptions): Promise<DaemonConnection> {
+async function waitReady(paths: RuntimePaths, child: ChildProcess, timeoutMs: number, connect: ConnectOptions): Promise<DaemonConnection> {
   let failed = null as string | null;
   child.once('exit', (code, signal) => {
     if (code !== 0) failed = signal ? `was killed by ${signal}` : `exited with status ${code}`;
@@ -155,7 +157,7 @@ export async function connectDaemon(options: ClientOptions): Promise<DaemonConne
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const previous = uncleanEnd(paths.dir);
   if (previous) (options.onUncleanEnd ?? ((note) => process.stderr.write(`umd: note: ${note}\n`)))(describeUncleanEnd(previous, paths.log));
-  const child = spawnDaemon(paths, options);
+  const child = await spawnDaemon(paths, options);
   const connection = await waitReady(paths, child, timeoutMs, connect);
   connection.launchedPid = child.pid ?? null;
   return connection;

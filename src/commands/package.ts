@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { UmdCommand } from '../cli/base.js';
-import { validatePackage, type PackageReport } from '../managers/open-package.js';
+import type { PackageReport } from '../managers/open-package.js';
 
 export default class Package extends UmdCommand {
   static override summary = 'Check a driver package as `umd load` would, and write its blob digest into driver.json.';
@@ -17,6 +17,8 @@ export default class Package extends UmdCommand {
 
   async run(): Promise<PackageReport> {
     const { args, flags } = await this.parse(Package);
+    // The manager's loading code, only for this command (every command loads this class; bench/README.md, P3).
+    const { validatePackage } = await import('../managers/open-package.js');
     const report = await validatePackage(args.dir, { check: flags.check });
     const digest = report.written ? `wrote sha256 ${report.sha256}` : `sha256 ${report.sha256} matches`;
     this.log(`umd: package ${report.packageDir}: driver ${report.driver}, handler ${report.handler} (${digest}), manager ${report.manager} (${report.managerName}): ok`);

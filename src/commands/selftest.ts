@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { randomInt } from 'node:crypto';
 import { UmdCommand } from '../cli/base.js';
 import { selftestCommand } from '../cli/selftest-run.js';
 import { runSelftest, SELFTEST_DEFAULTS, type SelftestResult, type SelftestTarget } from '../selftest/run.js';
@@ -22,6 +21,8 @@ export default class Selftest extends UmdCommand {
 
   async run(): Promise<SelftestResult> {
     const { flags } = await this.parse(Selftest);
+    // node:crypto only when it runs (every command loads this class; bench/README.md, P3).
+    const { randomInt } = await import('node:crypto');
     const options = { driver: flags.driver, iterations: flags.iterations, unloadEvery: flags['unload-every'], seed: flags.seed ?? randomInt(2 ** 31) };
     const interactive = process.stdout.isTTY && !this.jsonEnabled();
     return selftestCommand(options, {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { accessSync, chmodSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { getAsset, isSea } from 'node:sea';
@@ -23,7 +23,14 @@ export interface EmbeddedFile {
   mode: number;
 }
 
+/**
+ * node:crypto is required on first use: only the single executable hashes
+ * its files, and loading crypto costs every other command ~4 ms (bench/README.md, P3).
+ */
+const requireBuiltin = createRequire(import.meta.url);
+
 function sha256(data: Uint8Array): string {
+  const { createHash } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(data).digest('hex');
 }
 

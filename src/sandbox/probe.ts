@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { UmdError } from '../core/errors.js';
 
 /** What `umd-exec --probe` tries: each a mechanism the sandbox is built from. */
@@ -47,10 +45,16 @@ const probes = new Map<string, Promise<SandboxProbe>>();
  * What this system grants a handler, asked once per launcher and process:
  * the launcher tries each mechanism in a throwaway process of its own.
  */
+/** `launcher --probe`; child_process is loaded here, as a CLI that only asks the daemon never needs it. */
+async function runProbe(launcher: string): Promise<{ stdout: string }> {
+  const [{ execFile }, { promisify }] = await Promise.all([import('node:child_process'), import('node:util')]);
+  return promisify(execFile)(launcher, ['--probe'], { env: {}, maxBuffer: 1 << 20 });
+}
+
 export async function probeSandbox(launcher: string): Promise<SandboxProbe> {
   let probe = probes.get(launcher);
   if (!probe) {
-    probe = promisify(execFile)(launcher, ['--probe'], { env: {}, maxBuffer: 1 << 20 }).then(
+    probe = runProbe(launcher).then(
       ({ stdout }) => parseProbe(stdout),
       (error: unknown) => {
         probes.delete(launcher);

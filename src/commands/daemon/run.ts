@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { runtimeDirOption, UmdCommand } from '../../cli/base.js';
-import { daemonRunCommand, type DaemonRunResult } from '../../cli/daemon-main.js';
+import type { DaemonRunResult } from '../../cli/daemon-main.js';
 import { envRuntimeDir } from '../../cli/context.js';
 
 export default class DaemonRun extends UmdCommand {
@@ -18,6 +18,8 @@ export default class DaemonRun extends UmdCommand {
   async run(): Promise<DaemonRunResult> {
     const { flags } = await this.parse(DaemonRun);
     const quiet = this.jsonEnabled() || flags.quiet;
+    // The daemon's code is loaded only when it runs: every other command loads this class too (bench/README.md, P3).
+    const { daemonRunCommand } = await import('../../cli/daemon-main.js');
     return daemonRunCommand(runtimeDirOption(flags).runtimeDir ?? envRuntimeDir(), { ifAbsent: flags['if-absent'], quiet, log: (line) => this.log(line) });
   }
 }
