@@ -1,3 +1,4 @@
+import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import { accessSync, chmodSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +31,7 @@ export interface EmbeddedFile {
 const requireBuiltin = createRequire(import.meta.url);
 
 function sha256(data: Uint8Array): string {
-  const { createHash } = requireBuiltin('node:crypto') as typeof import('node:crypto');
+  const { createHash } = requireBuiltin('node:crypto') as typeof Crypto;
   return createHash('sha256').update(data).digest('hex');
 }
 
