@@ -24,14 +24,14 @@ if (manifest.version !== version) {
 }
 
 /**
- * Each module's `import.meta.url` becomes the URL its file has in dist/, computed
+ * Each of umd's compiled modules (dist/src) has its `import.meta.url` become the URL its file has in dist/, computed
  * from the bundle's own place, so that `new URL('../../../drivers/', import.meta.url)`
  * still finds the package's files.
  */
 const importMetaUrl = {
   name: 'import-meta-url',
   setup(b) {
-    b.onLoad({ filter: /\.js$/ }, (args) => new Promise((resolve, reject) => {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, (args) => new Promise((resolve, reject) => {
       readFile(args.path, 'utf8', (error, text) => {
         if (error) return reject(error);
         if (!text.includes('import.meta.url')) return resolve(undefined);
@@ -77,6 +77,47 @@ const fdirResolve = {
 };
 
 /**
+ * Modules oclif requires when it loads but uses only on paths umd never
+ * takes (or takes rarely): tinyglobby for the "pattern" command strategy
+ * (umd's is "explicit"), minimatch for core-plugin patterns (umd has none),
+ * child_process to ask Windows for its shell, readline to read a flag from
+ * stdin, and ejs for help templates. Loading them costs every command ~5 ms
+ * (bench/README.md, P3): each such require becomes a proxy that requires
+ * the module on first use. Each rewrite names the exact text it replaces, and
+ * the build fails if an oclif update changes it.
+ */
+const LAZY_REQUIRES = [
+  { file: 'config/plugin.js', text: 'const tinyglobby_1 = require("tinyglobby");' },
+  { file: 'config/plugin-loader.js', text: 'const minimatch_1 = require("minimatch");' },
+  { file: 'util/os.js', text: 'const node_child_process_1 = require("node:child_process");' },
+  { file: 'parser/parse.js', text: 'const node_readline_1 = require("node:readline");' },
+  { file: 'help/util.js', text: 'const ejs_1 = __importDefault(require("ejs"));' },
+  { file: 'config/config.js', text: 'const ejs_1 = __importDefault(require("ejs"));' },
+];
+
+/** `const x = <expr>;` → `const x = <a proxy that evaluates expr on first property access>;`. */
+function lazyRequire(text) {
+  const [, name, expression] = /^const (\w+) = (.*);$/.exec(text);
+  return `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
+}
+
+const lazyOclifRequires = {
+  name: 'lazy-oclif-requires',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
+      const rewrites = LAZY_REQUIRES.filter((r) => args.path.endsWith(path.join('@oclif/core/lib', r.file)));
+      if (rewrites.length === 0) return undefined;
+      let text = readFileSync(args.path, 'utf8');
+      for (const r of rewrites) {
+        if (!text.includes(r.text)) throw new Error(`${args.path} no longer has \`${r.text}\`: check LAZY_REQUIRES in scripts/build-binary-bundle.mjs`);
+        text = text.replace(r.text, lazyRequire(r.text));
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
+/**
  * Rewrites the bundle in ASCII: esbuild escapes non-ASCII text in strings but
  * leaves it in regular expressions (ansis has U+009B in one), and one such
  * character makes V8 hold the whole 1.3 MB source as two-byte text, which
@@ -100,7 +141,7 @@ const result = await build({
   // oclif's TypeScript support for development, never used by a built CLI.
   external: ['typescript'],
   define: { UMD_BUNDLED: JSON.stringify({ pjson: bundled, manifest }) },
-  plugins: [importMetaUrl, builtinImports, fdirResolve],
+  plugins: [importMetaUrl, builtinImports, fdirResolve, lazyOclifRequires],
   // oclif checks its own package.json's engines when it loads: inside a bundle
   // that file is not there (the single executable warns), and node is known.
   banner: { js: 'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";' },
