@@ -77,43 +77,36 @@ const fdirResolve = {
 };
 
 /**
- * Modules oclif requires when it loads but uses only on paths umd never
- * takes (or takes rarely): tinyglobby for the "pattern" command strategy
- * (umd's is "explicit"), minimatch for core-plugin patterns (umd has none),
- * child_process to ask Windows for its shell, readline to read a flag from
- * stdin, and ejs for help templates. Loading them costs every command ~5 ms
- * (bench/README.md, P3): each such require becomes a proxy that requires
- * the module on first use. Each rewrite names the exact text it replaces, and
- * the build fails if an oclif update changes it.
+ * oclif's compiled CommonJS requires every module it might need when it
+ * loads: help and its templates (ejs) when no help is asked for, globbing
+ * (tinyglobby) for a command strategy umd does not use, child_process to ask
+ * Windows for its shell, readline to read a flag from stdin. Running those
+ * module bodies is most of what oclif costs a one-shot command (bench/README.md,
+ * P3). In the bundle, each `const x_1 = require("m");` (also wrapped in
+ * __importDefault or __importStar) whose binding the file uses only as
+ * `x_1.name` or `x_1[...]` becomes a proxy that runs the require on first
+ * such use: the module is loaded when it is first needed, not before. A
+ * binding used any other way (called, passed on) stays a plain require.
  */
-const LAZY_REQUIRES = [
-  { file: 'config/plugin.js', text: 'const tinyglobby_1 = require("tinyglobby");' },
-  { file: 'config/plugin-loader.js', text: 'const minimatch_1 = require("minimatch");' },
-  { file: 'util/os.js', text: 'const node_child_process_1 = require("node:child_process");' },
-  { file: 'parser/parse.js', text: 'const node_readline_1 = require("node:readline");' },
-  { file: 'help/util.js', text: 'const ejs_1 = __importDefault(require("ejs"));' },
-  { file: 'config/config.js', text: 'const ejs_1 = __importDefault(require("ejs"));' },
-];
+const LAZY_REQUIRE = /^(?:const|var) (\w+) = ((?:__importDefault|__importStar)\()?require\("([^"]+)"\)\)?;$/gm;
 
-/** `const x = <expr>;` → `const x = <a proxy that evaluates expr on first property access>;`. */
-function lazyRequire(text) {
-  const [, name, expression] = /^const (\w+) = (.*);$/.exec(text);
-  return `const ${name} = new Proxy({}, { get: (_, key) => (${expression})[key] });`;
+function lazyRequires(text) {
+  let rewritten = 0;
+  const out = text.replace(LAZY_REQUIRE, (line, name, _wrapper, _module, offset) => {
+    const uses = [...text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].filter((m) => m.index !== offset + line.indexOf(name));
+    if (uses.length === 0 || uses.some((m) => !/^[.[]/.test(text.slice(m.index + name.length)))) return line;
+    rewritten++;
+    const expression = line.slice(line.indexOf('=') + 2, -1);
+    return `const ${name} = __umdLazy(() => ${expression});`;
+  });
+  if (rewritten === 0) return text;
+  return `${out}\nfunction __umdLazy(load) { let m; const get = () => (m ??= load()); return new Proxy({}, { get: (_, key) => get()[key], has: (_, key) => key in get() }); }\n`;
 }
 
 const lazyOclifRequires = {
   name: 'lazy-oclif-requires',
   setup(b) {
-    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => {
-      const rewrites = LAZY_REQUIRES.filter((r) => args.path.endsWith(path.join('@oclif/core/lib', r.file)));
-      if (rewrites.length === 0) return undefined;
-      let text = readFileSync(args.path, 'utf8');
-      for (const r of rewrites) {
-        if (!text.includes(r.text)) throw new Error(`${args.path} no longer has \`${r.text}\`: check LAZY_REQUIRES in scripts/build-binary-bundle.mjs`);
-        text = text.replace(r.text, lazyRequire(r.text));
-      }
-      return { contents: text, loader: 'js' };
-    });
+    b.onLoad({ filter: /[\\/]@oclif[\\/]core[\\/]lib[\\/].*\.js$/ }, async (args) => ({ contents: lazyRequires(readFileSync(args.path, 'utf8')), loader: 'js' }));
   },
 };
 
