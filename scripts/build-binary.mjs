@@ -1,8 +1,9 @@
 // Builds dist/umd, one executable file: this machine's node with a Single
-// Executable Application blob whose main script (src/cli/sea-main.ts) loads
-// the bundled CLI (dist/umd.cjs) and its code cache, both assets, as
-// bin/run.js does; the built-in drivers and the handler launcher are assets too. Nothing is
-// downloaded: the node binary is the one running this script.
+// Executable Application blob holding a V8 startup snapshot, taken after its
+// main script (src/cli/sea-snapshot.ts) loaded the bundled CLI
+// (dist/umd.cjs) and oclif; the built-in drivers and the handler launcher
+// are assets. Nothing is downloaded: the node binary is the one running
+// this script.
 // Usage: node scripts/build-binary.mjs   (after `npm run build`)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -52,16 +53,16 @@ function embeddedFiles() {
 }
 
 if (!existsSync(from('dist/umd.cjs'))) fail('dist/umd.cjs is missing: run `npm run build` first');
-if (!existsSync(from('dist/umd.cjs.cache'))) fail('dist/umd.cjs.cache is missing: run `npm run build` first');
 const started = Date.now();
 mkdirSync(from('dist/sea'), { recursive: true });
 
 // The SEA config: sea-config.json, plus the assets listed by the index that src/core/embedded.ts reads.
 const files = embeddedFiles();
 writeFileSync(from('dist/sea/embedded.json'), `${JSON.stringify({ files }, null, 2)}\n`);
-// The main script loads the bundle and its code cache, both assets, as bin/run.js loads them (src/cli/sea-main.ts).
+// The main script is the startup snapshot's builder: it loads the bundle from dist/ now, at build time (src/cli/sea-snapshot.ts).
 await build({
-  entryPoints: [from('dist/src/cli/sea-main.js')],
+  entryPoints: [from('dist/src/cli/sea-snapshot.js')],
+  define: { UMD_BUNDLE_PATH: JSON.stringify(from('dist/umd.cjs')) },
   outfile: from('dist/sea/main.cjs'),
   bundle: true,
   platform: 'node',
@@ -72,8 +73,6 @@ await build({
 });
 const config = JSON.parse(readFileSync(from('sea-config.json'), 'utf8'));
 config.assets = {
-  'umd.cjs': 'dist/umd.cjs',
-  'umd.cjs.cache': 'dist/umd.cjs.cache',
   'embedded.json': 'dist/sea/embedded.json',
   ...Object.fromEntries(files.map((f) => [f.path, f.path])),
 };

@@ -11,6 +11,7 @@ import { main } from './entry.js';
 import type { OclifManifest } from './root-plugin.js';
 
 export { COMMANDS } from './entry.js';
+export { detectColorLevels } from './output-guards.js';
 
 /** package.json and oclif.manifest.json as built, put in by the bundler (esbuild `define`). */
 declare const UMD_BUNDLED: { pjson: Interfaces.PJSON; manifest: OclifManifest };
@@ -22,6 +23,16 @@ declare const require: { main?: { id: string } } | undefined;
 export async function run(argv: string[]): Promise<void> {
   const root = runningAsSea() ? path.dirname(process.execPath) : fileURLToPath(new URL('../../../', import.meta.url));
   await main(argv, { root, pjson: UMD_BUNDLED.pjson, manifest: UMD_BUNDLED.manifest });
+}
+
+/**
+ * Loads what main() loads for an oclif command (oclif, the command index,
+ * the root plugin) without running one: the single executable's startup
+ * snapshot is taken after this (src/cli/sea-snapshot.ts), so that its
+ * commands start with these modules already evaluated.
+ */
+export async function preload(): Promise<void> {
+  await Promise.all([import('./commands.js'), import('./main.js'), import('./root-plugin.js'), import('@oclif/core')]);
 }
 
 // A CommonJS bundle has no top-level await; a failure still ends the process with its stack.

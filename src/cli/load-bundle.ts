@@ -12,6 +12,8 @@ import vm from 'node:vm';
 /** The bundle's exports that its loaders use (src/cli/bundle.ts). */
 export interface BundleExports {
   run(argv: string[]): Promise<void>;
+  preload(): Promise<void>;
+  detectColorLevels(): void;
 }
 
 export interface BundleSource {
