@@ -65,3 +65,33 @@ for (const [name, command] of [
     }
   });
 }
+
+// Issue 14, P3: the binary starts from a snapshot taken at build time, with oclif and chalk already loaded. What that
+// build could not know is read at each start: the colour the environment asks for, oclif's width (OCLIF_COLUMNS) and
+// DEBUG. Each entry must answer exactly as bin/run.js does.
+test('dist/umd reads colour, width and DEBUG at each start, as bin/run.js does', async (t) => {
+  const base = { UMD_RUNTIME_DIR: path.join(tempDir(t), 'run') };
+  const both = async (args: string[], env: Record<string, string>): Promise<[CliResult, CliResult]> =>
+    Promise.all([run([process.execPath, BIN], args, { ...base, ...env }), run([BINARY], args, { ...base, ...env })]);
+
+  const colour = { FORCE_COLOR: '1', NO_COLOR: '' };
+  const [npmColour, binColour] = await both(['lsit'], colour);
+  t.is(npmColour.code, 2);
+  t.true(npmColour.stderr.startsWith('\x1b[31mumd:\x1b[39m unknown command `umd lsit`'), npmColour.stderr);
+  t.deepEqual(binColour, npmColour);
+  for (const env of [{ FORCE_COLOR: '0', NO_COLOR: '' }, { FORCE_COLOR: '1', NO_COLOR: '1' }]) {
+    const [npm, bin] = await both(['lsit'], env);
+    t.true(npm.stderr.startsWith('umd: unknown command `umd lsit`'), `${JSON.stringify(env)}: ${npm.stderr}`);
+    t.deepEqual(bin, npm, JSON.stringify(env));
+  }
+
+  const width = (text: string) => Math.max(...text.split('\n').map((line) => line.length));
+  const [npmWide, binWide] = await both(['send', '--help'], { NO_COLOR: '1', OCLIF_COLUMNS: '120' });
+  const [npmNarrow, binNarrow] = await both(['send', '--help'], { NO_COLOR: '1', OCLIF_COLUMNS: '50' });
+  t.true(width(npmNarrow.stdout) < width(npmWide.stdout), `${width(npmNarrow.stdout)} against ${width(npmWide.stdout)}`);
+  t.is(binWide.stdout, npmWide.stdout);
+  t.is(binNarrow.stdout, npmNarrow.stdout);
+
+  const [npmDebug, binDebug] = await both(['version'], { NO_COLOR: '1', DEBUG: 'oclif:main' });
+  for (const result of [npmDebug, binDebug]) t.regex(result.stderr, /oclif:main process\.argv: /);
+});
