@@ -48,7 +48,7 @@ function embeddedFiles() {
     if (!existsSync(from(file))) fail(`${file} is missing: build the C parts first (npm run build:drivers)`);
     const executable = (statSync(from(file)).mode & 0o100) !== 0;
     const sha256 = createHash('sha256').update(readFileSync(from(file))).digest('hex');
-    return { path: file, sha256, mode: executable ? 0o500 : 0o400 };
+    return { path: file, sha256, size: statSync(from(file)).size, mode: executable ? 0o500 : 0o400 };
   });
 }
 
@@ -58,7 +58,9 @@ mkdirSync(from('dist/sea'), { recursive: true });
 
 // The SEA config: sea-config.json, plus the assets listed by the index that src/core/embedded.ts reads.
 const files = embeddedFiles();
-writeFileSync(from('dist/sea/embedded.json'), `${JSON.stringify({ files }, null, 2)}\n`);
+// The index names its own digest (the extracted copy's directory): a command need not hash it to find the copy.
+const digest = createHash('sha256').update(JSON.stringify(files)).digest('hex');
+writeFileSync(from('dist/sea/embedded.json'), `${JSON.stringify({ digest, files }, null, 2)}\n`);
 // The main script is the startup snapshot's builder: it loads the bundle from dist/ now, at build time (src/cli/sea-snapshot.ts).
 await build({
   entryPoints: [from('dist/src/cli/sea-snapshot.js')],

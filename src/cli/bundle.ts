@@ -11,7 +11,6 @@ import { main } from './entry.js';
 import type { OclifManifest } from './root-plugin.js';
 
 export { COMMANDS } from './entry.js';
-export { detectColorLevels } from './output-guards.js';
 
 /** package.json and oclif.manifest.json as built, put in by the bundler (esbuild `define`). */
 declare const UMD_BUNDLED: { pjson: Interfaces.PJSON; manifest: OclifManifest };
@@ -23,6 +22,11 @@ declare const require: { main?: { id: string } } | undefined;
 export async function run(argv: string[]): Promise<void> {
   const root = runningAsSea() ? path.dirname(process.execPath) : fileURLToPath(new URL('../../../', import.meta.url));
   await main(argv, { root, pjson: UMD_BUNDLED.pjson, manifest: UMD_BUNDLED.manifest });
+}
+
+/** The single executable's first step at each start (src/cli/start-environment.ts); loaded only there. */
+export async function readStartEnvironment(): Promise<void> {
+  (await import('./start-environment.js')).readStartEnvironment();
 }
 
 /**

@@ -24,7 +24,8 @@ export function envLauncher(): { launcher?: string } {
 
 /** This client's driver search path: UMD_DRIVER_PATH, then the built-in drivers (sent with every request). */
 export function envSearchPath(dir: string = envRuntimeDir()): string[] {
-  return [...envDriverPath(), builtinDriversDir(dir)];
+  // The client only names the copy in its request; the daemon reads it and has hashed it.
+  return [...envDriverPath(), builtinDriversDir(dir, 'sizes')];
 }
 
 /** A duration in ms from the environment: a positive integer up to MAX_TIMER_MS, else `fallback`. */

@@ -13,7 +13,7 @@ import vm from 'node:vm';
 export interface BundleExports {
   run(argv: string[]): Promise<void>;
   preload(): Promise<void>;
-  detectColorLevels(): void;
+  readStartEnvironment(): Promise<void>;
 }
 
 export interface BundleSource {

@@ -1,5 +1,4 @@
-import chalk, { chalkStderr, type ColorSupportLevel } from 'chalk';
-import tty from 'node:tty';
+import chalk, { chalkStderr } from 'chalk';
 
 /**
  * Colour as no-color.org and the flags say, for chalk (ours and listr2's)
@@ -32,32 +31,6 @@ export function applyColorChoice(argv: string[], env: NodeJS.ProcessEnv = proces
     delete env.NO_COLOR;
   }
   return rest;
-}
-
-/**
- * Sets chalk's colour levels from this process's streams and environment,
- * for a chalk that was loaded before they were known: the single
- * executable's starts from a snapshot taken at build time
- * (src/cli/sea-snapshot.ts). As chalk's own detection: no colour on a
- * stream that is not a terminal unless FORCE_COLOR says so; otherwise the
- * depth Node's terminal detection gives (tty getColorDepth: FORCE_COLOR,
- * NO_COLOR, TERM, COLORTERM, CI). applyColorChoice() then applies the flags.
- */
-export function detectColorLevels(env: NodeJS.ProcessEnv = process.env): void {
-  chalk.level = colorLevel(process.stdout, env);
-  chalkStderr.level = colorLevel(process.stderr, env);
-}
-
-function colorLevel(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): ColorSupportLevel {
-  if (!stream.isTTY && env.FORCE_COLOR === undefined) return 0;
-  // FORCE_COLOR wins over NO_COLOR here, as in chalk (Node would warn of it); applyColorChoice() then lets NO_COLOR win.
-  const forced = { ...env };
-  if (env.FORCE_COLOR !== undefined) {
-    delete forced.NO_COLOR;
-    delete forced.NODE_DISABLE_COLORS;
-  }
-  const depth = tty.WriteStream.prototype.getColorDepth.call(stream, forced);
-  return depth >= 24 ? 3 : depth >= 8 ? 2 : depth >= 4 ? 1 : 0;
 }
 
 /**

@@ -1,13 +1,14 @@
 // The single executable's main script (bundled alone by
 // scripts/build-binary.mjs), run once, at build time, as Node's startup
 // snapshot builder (sea-config.json: useSnapshot). It loads the bundle
-// (dist/umd.cjs) and what an oclif command loads (preload()), and the
-// binary's heap starts from that snapshot: its commands begin with oclif and
-// the command index already evaluated, instead of loading them from a code
-// cache as bin/run.js does (bench/README.md, P3). At each start the main
-// function below runs: it gives chalk the colour levels of this process's
-// streams, which the snapshot could not know, and runs main() as every other
-// way in does.
+// (dist/umd.cjs) and what an oclif command loads (preload()), then runs
+// `umd version --json` once, so that the functions a command runs are
+// compiled too; the binary's heap starts from that snapshot: its commands
+// begin with oclif and the command index evaluated and compiled, instead of
+// loading them from a code cache as bin/run.js does (bench/README.md, P3).
+// At each start the main function below reads again what those modules read
+// of the environment when they loaded (src/cli/start-environment.ts: colour
+// levels, DEBUG), then runs main() as every other way in does.
 import { readFileSync } from 'node:fs';
 import { startupSnapshot } from 'node:v8';
 import { loadBundle } from './load-bundle.js';
@@ -19,8 +20,7 @@ declare const UMD_BUNDLE_PATH: string;
 
 const { exports } = loadBundle({ filename: UMD_BUNDLE_PATH, source: readFileSync(UMD_BUNDLE_PATH, 'latin1'), require });
 // The builder runs the event loop until it is empty before it takes the snapshot.
-void exports.preload();
+void exports.preload().then(async () => exports.run(['version', '--json']));
 startupSnapshot.setDeserializeMainFunction(() => {
-  exports.detectColorLevels();
-  void exports.run(process.argv.slice(2));
+  void exports.readStartEnvironment().then(async () => exports.run(process.argv.slice(2)));
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { probeSandbox, type SandboxProbe } from '../sandbox/probe.js';
-import { embeddedFile, runningAsSea } from './embedded.js';
+import { embeddedFile, runningAsSea, type EmbeddedCheck } from './embedded.js';
 import { silentLogger, type Logger } from './log.js';
 import { ensureRuntimeDir, runtimePaths } from './paths.js';
 
@@ -38,9 +38,12 @@ export interface UmdContext {
   readonly log: Logger;
 }
 
-/** The `drivers/` folder shipped with umd; inside the single executable, its extracted copy under `runtimeDir`. */
-export function builtinDriversDir(runtimeDir: string): string {
-  if (runningAsSea()) return embeddedFile('drivers', ensureRuntimeDir(runtimeDir).dir);
+/**
+ * The `drivers/` folder shipped with umd; inside the single executable, its
+ * extracted copy under `runtimeDir`, checked as `check` says (src/core/embedded.ts).
+ */
+export function builtinDriversDir(runtimeDir: string, check: EmbeddedCheck = 'digests'): string {
+  if (runningAsSea()) return embeddedFile('drivers', ensureRuntimeDir(runtimeDir).dir, check);
   return fileURLToPath(new URL('../../../drivers/', import.meta.url));
 }
 

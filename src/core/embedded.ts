@@ -20,6 +20,7 @@ export interface EmbeddedFile {
   /** The path in the repository, e.g. `drivers/sample/sample_umh`; also the asset's key. */
   path: string;
   sha256: string;
+  size: number;
   /** 0o500 for executables, 0o400 for the rest. */
   mode: number;
 }
@@ -37,7 +38,7 @@ function sha256(data: Uint8Array): string {
 
 let index: { files: EmbeddedFile[]; digest: string } | undefined;
 
-/** The binary's index, read and hashed once per process (it cannot change while the process runs). */
+/** The binary's index, read once per process (it cannot change while the process runs); it names its own digest. */
 function readIndex(): { files: EmbeddedFile[]; digest: string } {
   index ??= parseIndex();
   return index;
@@ -53,7 +54,7 @@ function parseIndex(): { files: EmbeddedFile[]; digest: string } {
       suggestions: ['Build it with `npm run build:binary`'],
     });
   }
-  return { files: (JSON.parse(text) as { files: EmbeddedFile[] }).files, digest: sha256(Buffer.from(text)) };
+  return JSON.parse(text) as { files: EmbeddedFile[]; digest: string };
 }
 
 function corrupt(what: string, actual: string, expected: string): UmdError {
@@ -62,12 +63,13 @@ function corrupt(what: string, actual: string, expected: string): UmdError {
   });
 }
 
-/** Are the files under `dir` exactly the index's, bytes and modes? */
-function intact(dir: string, files: EmbeddedFile[]): boolean {
+/** Are the files under `dir` the index's: modes and sizes, and with `digests` their bytes too? */
+function intact(dir: string, files: EmbeddedFile[], digests = true): boolean {
   try {
     return files.every((file) => {
       const target = path.join(dir, file.path);
-      return (statSync(target).mode & 0o777) === file.mode && sha256(readFileSync(target)) === file.sha256;
+      const stat = statSync(target);
+      return (stat.mode & 0o777) === file.mode && stat.size === file.size && (!digests || sha256(readFileSync(target)) === file.sha256);
     });
   } catch {
     return false;
@@ -102,6 +104,17 @@ function checkExecutable(dir: string, files: EmbeddedFile[]): void {
   }
 }
 
+/**
+ * How a process that only names an extracted file checks the copy:
+ * `digests` reads and hashes every file (once per process: the daemon, which
+ * reads and runs them); `sizes` compares modes and sizes only, for a command
+ * that puts the copy's path in its request and reads nothing from it (the
+ * daemon hashes the copy when it starts, and every blob against its
+ * driver.json before each handler start). Either way a missing or damaged
+ * copy is written again, hashed.
+ */
+export type EmbeddedCheck = 'digests' | 'sizes';
+
 /** The extracted copies this process has checked: each is extracted or checked once, then trusted. */
 const checked = new Set<string>();
 
@@ -115,11 +128,11 @@ const checked = new Set<string>();
  * temporary directory and rename it into place, so nobody ever sees a
  * half-written copy.
  */
-export function embeddedFile(relative: string, runtimeDir: string): string {
+export function embeddedFile(relative: string, runtimeDir: string, check: EmbeddedCheck = 'digests'): string {
   const { files, digest } = readIndex();
   const parent = path.join(runtimeDir, 'embedded');
   const dir = path.join(parent, digest.slice(0, 16));
-  if (checked.has(dir)) return path.join(dir, relative);
+  if (checked.has(dir) || (check === 'sizes' && intact(dir, files, false))) return path.join(dir, relative);
   if (!intact(dir, files)) {
     ensureOwnDir(parent); // a symlink planted at <runtime dir>/embedded is refused, never followed
     const temp = `${dir}.${process.pid}.tmp`;
