@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
 import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
 import { PipeStock, sharedPipeStock } from './handler-pipes.js';
@@ -41,6 +42,8 @@ export class DriverManager {
   #pkg: DriverPackage;
   readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate' | 'pipesDir'>> & { timeoutMs: number | undefined; pipesDir: string | null };
   readonly #lock = new Lock();
+  /** The deadline of the exchange in flight (the lock lets one run at a time). */
+  readonly #deadline = new DeadlineTimer();
   readonly #driverLog: DriverLog;
   /** The start limit given by the library user, else one made from driver.json at each `load`. */
   readonly #givenLimit: StartLimit | undefined;
@@ -178,6 +181,7 @@ export class DriverManager {
   async #unloadLocked(): Promise<{ pid: number | null }> {
     const pid = this.status.pid;
     await this.#shutdown({ now: true });
+    this.#deadline.stop();
     this.#loaded = false;
     this.#limit.reset();
     await this.#closeSandbox();
@@ -315,6 +319,7 @@ export class DriverManager {
     return exchange(handler, request, reply, {
       driver: this.name,
       timeoutMs,
+      deadline: this.#deadline,
       killGraceMs: this.#opts.killGraceMs,
       onTimeout: (message) => this.#log('error', message),
     });
@@ -473,6 +478,7 @@ export class DriverManager {
     this.#handler?.killNow();
     await this.#lock.run(async () => {
       if (this.#loaded) await this.#unloadLocked();
+      this.#deadline.stop();
     });
   }
 }
