@@ -5,7 +5,6 @@ import type { HandlerProcess } from './handler.js';
 export interface ExchangeOptions {
   /** The driver, for messages. */
   driver: string;
-  timeoutMs: number;
   /** The driver's deadline timer (one exchange at a time uses it). */
   deadline: DeadlineTimer;
   /** How long SIGTERM gets before SIGKILL when the deadline passes. */
@@ -32,8 +31,8 @@ async function roundTrip(handler: HandlerProcess, request: Buffer, reply: Buffer
 }
 
 /** Terminates a handler that missed its deadline, records how, and makes the ETIMEDOUT error. */
-async function expire(handler: HandlerProcess, options: ExchangeOptions): Promise<UmdError> {
-  const { timeoutMs, killGraceMs } = options;
+async function expire(handler: HandlerProcess, timeoutMs: number, options: ExchangeOptions): Promise<UmdError> {
+  const { killGraceMs } = options;
   const end = await handler.terminate(killGraceMs);
   const how = end.isForcefullyTerminated ? `was forcefully terminated (SIGKILL) after ${killGraceMs} ms` : 'was terminated (SIGTERM)';
   options.onTimeout(`${handler.name} pid ${handler.pid} did not answer within ${timeoutMs} ms and ${how}`);
@@ -52,12 +51,12 @@ async function expire(handler: HandlerProcess, options: ExchangeOptions): Promis
  * but the caller; once it rejects, the handler's reader may hold it until
  * the handler is reaped.
  */
-export async function exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, options: ExchangeOptions): Promise<Buffer> {
+export function exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, timeoutMs: number, options: ExchangeOptions): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     let expired = false;
-    const token = options.deadline.arm(options.timeoutMs, () => {
+    const token = options.deadline.arm(timeoutMs, () => {
       expired = true;
-      expire(handler, options).then(reject, reject);
+      expire(handler, timeoutMs, options).then(reject, reject);
     });
     // Once expired, the round trip fails when the handler is gone; the deadline's error is the one reported.
     roundTrip(handler, request, reply).then(

@@ -172,8 +172,8 @@ export class HandlerProcess {
     return exit !== null;
   }
 
-  async write(data: Buffer): Promise<void> {
-    await writeAll(this.#toHandler, data, `handler ${this.name} (pid ${this.pid})`, this.#toHandlerFd);
+  write(data: Buffer): Promise<void> {
+    return writeAll(this.#toHandler, data, `handler ${this.name} (pid ${this.pid})`, this.#toHandlerFd);
   }
 
   /** True once umd has signalled the handler: its death is then umd's doing, not its own. */
