@@ -111,21 +111,21 @@ export async function runSelftest(
     return finish(failure.code === 'ENOENT' ? 'skip' : 'fail', failure);
   }
 
-  const inFlight: Array<{ iteration: number; offset: number; sent: Promise<Settled> }> = [];
-  const sendNext = (iteration: number) => {
+  const inFlight: Array<{ offset: number; sent: Promise<Settled> }> = [];
+  const sendNext = () => {
     const offset = (random.next() % 128) * 1024;
     const sent = target.send(options.driver, String(offset)).then(
       (answer): Settled => ({ ok: true, loadedOnDemand: answer.loadedOnDemand }),
       (error: unknown): Settled => ({ ok: false, error }),
     );
-    inFlight.push({ iteration, offset, sent });
+    inFlight.push({ offset, sent });
   };
 
   for (let from = 0; from < options.iterations; ) {
     const end = runEnd(from, options);
     let next = from;
     for (let i = from; i <= end; i++) {
-      while (next <= end && inFlight.length < SELFTEST_WINDOW) sendNext(next++);
+      for (; next <= end && inFlight.length < SELFTEST_WINDOW; next++) sendNext();
       const { offset, sent } = inFlight.shift() as (typeof inFlight)[number];
       const settled = await sent;
       if (!settled.ok) {
