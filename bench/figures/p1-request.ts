@@ -34,6 +34,7 @@ export async function p1(options: BenchOptions): Promise<Figure[]> {
   const relayUs: number[] = [];
   const nodeUs: number[] = [];
   const onreadUs: number[] = [];
+  const nodeRelayUs: number[] = [];
   try {
     const client = await daemon.connect();
     try {
@@ -44,6 +45,7 @@ export async function p1(options: BenchOptions): Promise<Figure[]> {
         relayUs.push(Number((await baseline('relay', [SAMPLE_HANDLER, String(PER_ROUND)])).stdout) / 1000);
         nodeUs.push(await nodeFloor('node-rtt.js'));
         onreadUs.push(await nodeFloor('node-rtt-onread.js', [path.join(ROOT, 'libexec/umd-exec')]));
+        nodeRelayUs.push(await nodeFloor('node-relay.js', [path.join(ROOT, 'libexec/umd-exec')]));
         umdUs.push(await timeSends(client, 'sample', daemon.searchPath, PER_ROUND));
       }
     } finally {
@@ -58,11 +60,13 @@ export async function p1(options: BenchOptions): Promise<Figure[]> {
   const relay = { label: 'bench/bin/relay', unit: 'µs', summary: summarize(relayUs) };
   const node = { label: `bench/floor/node-rtt: ${PER_ROUND} round trips from plain Node, stdio 'pipe' and 'data' events, mean`, unit: 'µs', summary: summarize(nodeUs) };
   const onread = { label: 'bench/floor/node-rtt-onread', unit: 'µs', summary: summarize(onreadUs) };
+  const nodeRelay = { label: 'bench/floor/node-relay', unit: 'µs', summary: summarize(nodeRelayUs) };
   const nodeRatio = node.summary.median / base.summary.median;
   return [
     figure('P1', 'one request, persistent client, 4 B in / 128 KiB out', subject, base, ratio, atMost(ratio, 1.5), [
       perRound(umdUs, cUs),
       `a daemon written in C (bench/bin/relay: client -> Unix socket -> relay -> pipes -> sample_umh): ${showMeasured(relay)}, ${(relay.summary.median / base.summary.median).toFixed(2)}× the baseline`,
+      `the same relay in plain Node (bench/floor/node-relay: 4-byte frames, no JSON, lock, deadline or umd code; the handler read as umd reads it): ${showMeasured(nodeRelay)}, ${(nodeRelay.summary.median / base.summary.median).toFixed(2)}× the baseline`,
     ]),
     figure('P1n', 'bare-Node floor: the same round trips, no daemon', node, base, nodeRatio, REPORT_ONLY, [
       perRound(nodeUs, cUs),

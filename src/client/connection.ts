@@ -3,12 +3,12 @@ import { UmdError } from '../core/errors.js';
 import type { LogEntry } from '../core/log.js';
 import { encodeFrame, FrameDecoder, MAX_FRAME_BYTES } from '../protocol/framing.js';
 import type { OpName, Ops, ResponseFrame } from '../protocol/messages.js';
+import { ReplyDeadlines } from './reply-deadlines.js';
 
 interface Pending {
   op: OpName;
   resolve: (result: unknown) => void;
   reject: (error: UmdError) => void;
-  timer: NodeJS.Timeout | undefined;
   onEvent?: (entry: LogEntry) => void;
 }
 
@@ -39,6 +39,7 @@ export class DaemonConnection {
   readonly socketPath: string;
   readonly #socket: net.Socket;
   readonly #pending = new Map<number, Pending>();
+  readonly #deadlines = new ReplyDeadlines();
   #nextId = 1;
   /** The pid of the daemon this client launched before connecting, if it launched one (it may have lost a race to another). */
   launchedPid: number | null = null;
@@ -81,20 +82,18 @@ export class DaemonConnection {
       });
     }
     return new Promise((resolve, reject) => {
-      const timer =
-        timeoutMs > 0
-          ? setTimeout(() => {
-              this.#pending.delete(id);
-              reject(new UmdError('ETIMEDOUT', `the umd daemon did not answer "${op}" within ${timeoutMs} ms on ${this.socketPath}`, {
-                suggestions: ['Check it with `umd daemon status`; restart it with `umd daemon stop`'],
-              }));
-            }, timeoutMs)
-          : undefined;
+      if (timeoutMs > 0) {
+        this.#deadlines.add(id, timeoutMs, () => {
+          this.#pending.delete(id);
+          reject(new UmdError('ETIMEDOUT', `the umd daemon did not answer "${op}" within ${timeoutMs} ms on ${this.socketPath}`, {
+            suggestions: ['Check it with `umd daemon status`; restart it with `umd daemon stop`'],
+          }));
+        });
+      }
       this.#pending.set(id, {
         op,
         resolve: resolve as (result: unknown) => void,
         reject,
-        timer,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       });
       this.#socket.write(frame);
@@ -125,7 +124,7 @@ export class DaemonConnection {
       return;
     }
     this.#pending.delete(frame.id);
-    clearTimeout(pending.timer);
+    this.#deadlines.settle(frame.id);
     if (frame.ok) pending.resolve(frame.result);
     else {
       pending.reject(UmdError.fromJSON(frame.error));
@@ -134,10 +133,8 @@ export class DaemonConnection {
 
   #failAll(error: UmdError): void {
     this.#closedError = error;
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(error);
-    }
+    this.#deadlines.clear();
+    for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
 

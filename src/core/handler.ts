@@ -78,6 +78,8 @@ export class HandlerProcess {
   readonly launcherPid: number;
   readonly reader: ExactReader;
   readonly #toHandler: Socket;
+  /** The descriptor #toHandler writes to: a request that fits the pipe is written to it directly. */
+  readonly #toHandlerFd: number;
   readonly #exited: Promise<HandlerExit>;
   #exit: HandlerExit | null = null;
   #signalled = false;
@@ -95,6 +97,7 @@ export class HandlerProcess {
       onUnexpected?.(bytes);
     });
     this.#toHandler = new Socket({ fd: pipes.toHandler, readable: false, writable: true });
+    this.#toHandlerFd = pipes.toHandler;
     this.#toHandler.on('error', () => {
       // EPIPE after the handler died: the pending write reports it.
     });
@@ -169,8 +172,8 @@ export class HandlerProcess {
     return exit !== null;
   }
 
-  async write(data: Buffer): Promise<void> {
-    await writeAll(this.#toHandler, data, `handler ${this.name} (pid ${this.pid})`);
+  write(data: Buffer): Promise<void> {
+    return writeAll(this.#toHandler, data, `handler ${this.name} (pid ${this.pid})`, this.#toHandlerFd);
   }
 
   /** True once umd has signalled the handler: its death is then umd's doing, not its own. */

@@ -6,6 +6,13 @@ export class Lock {
   #held = false;
   readonly #waiters: Array<() => void> = [];
 
+  /** Takes the lock if it is free, at once; false when it is held. */
+  tryAcquire(): boolean {
+    if (this.#held) return false;
+    this.#held = true;
+    return true;
+  }
+
   async acquire(): Promise<void> {
     if (!this.#held) {
       this.#held = true;

@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
 import { installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
+import { DeadlineTimer } from './deadline-timer.js';
 import { replyPool } from './buffer-pool.js';
-import { exchange } from './exchange.js';
+import { exchange, type ExchangeOptions } from './exchange.js';
 import { PipeStock, sharedPipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
@@ -41,6 +42,10 @@ export class DriverManager {
   #pkg: DriverPackage;
   readonly #opts: Required<Omit<ManagerOptions, 'timeoutMs' | 'startLimit' | 'lineRate' | 'pipesDir'>> & { timeoutMs: number | undefined; pipesDir: string | null };
   readonly #lock = new Lock();
+  /** The deadline of the exchange in flight (the lock lets one run at a time). */
+  readonly #deadline = new DeadlineTimer();
+  /** What every exchange of this driver is given, made once. */
+  readonly #exchangeOptions: ExchangeOptions;
   readonly #driverLog: DriverLog;
   /** The start limit given by the library user, else one made from driver.json at each `load`. */
   readonly #givenLimit: StartLimit | undefined;
@@ -71,6 +76,12 @@ export class DriverManager {
     this.#givenLimit = options.startLimit;
     this.#limit = options.startLimit ?? new StartLimit(pkg.manifest.startLimit);
     this.#driverLog = new DriverLog(this.name, this.#opts.log, options.lineRate);
+    this.#exchangeOptions = {
+      driver: this.name,
+      deadline: this.#deadline,
+      killGraceMs: this.#opts.killGraceMs,
+      onTimeout: (message) => this.#log('error', message),
+    };
   }
 
   get package(): DriverPackage {
@@ -178,6 +189,7 @@ export class DriverManager {
   async #unloadLocked(): Promise<{ pid: number | null }> {
     const pid = this.status.pid;
     await this.#shutdown({ now: true });
+    this.#deadline.stop();
     this.#loaded = false;
     this.#limit.reset();
     await this.#closeSandbox();
@@ -228,10 +240,11 @@ export class DriverManager {
    * manager's: `check` may read it, not keep it.
    */
   async #sendRecv<R>(request: Buffer, timeoutMs: number | undefined, check: (reply: Buffer) => R): Promise<SendOutcome<R>> {
-    await this.#lock.acquire();
+    if (!this.#lock.tryAcquire()) await this.#lock.acquire();
     try {
       const loadedOnDemand = !this.#loaded && (await this.#loadOnDemand());
-      const { handler, started } = await this.#ready();
+      const live = this.#liveHandler();
+      const { handler, started } = live ? { handler: live, started: false } : await this.#ready();
       const reply = await this.#exchangeOrShutdown(handler, request, this.#timeout(timeoutMs));
       const result = await this.#checkOrShutdown(handler, reply, check);
       this.#stats.requests++;
@@ -255,6 +268,12 @@ export class DriverManager {
       this.#stats.failures++;
       throw this.#remember(onDemandFailedError(this.name, error));
     }
+  }
+
+  /** The handler, when it can take the next request as it is (no start limit in force, running, no unasked bytes). */
+  #liveHandler(): HandlerProcess | null {
+    const current = this.#handler;
+    return current && !current.exited && current.reader.unexpected === 0 && !this.#limit.failed() ? current : null;
   }
 
   /** The handler that takes the next request: one that exited or wrote unasked bytes is replaced first. */
@@ -311,13 +330,8 @@ export class DriverManager {
   }
 
   /** send_recv with this driver's reply size and deadline, into `reply`; see exchange(). */
-  async #exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, timeoutMs: number): Promise<Buffer> {
-    return exchange(handler, request, reply, {
-      driver: this.name,
-      timeoutMs,
-      killGraceMs: this.#opts.killGraceMs,
-      onTimeout: (message) => this.#log('error', message),
-    });
+  #exchange(handler: HandlerProcess, request: Buffer, reply: Buffer, timeoutMs: number): Promise<Buffer> {
+    return exchange(handler, request, reply, timeoutMs, this.#exchangeOptions);
   }
 
   /** A restart that comes after `burst` starts within the interval waits a little, each time longer. */
@@ -473,6 +487,7 @@ export class DriverManager {
     this.#handler?.killNow();
     await this.#lock.run(async () => {
       if (this.#loaded) await this.#unloadLocked();
+      this.#deadline.stop();
     });
   }
 }

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import { UmdError } from './errors.js';
@@ -117,13 +118,33 @@ export class ExactReader {
   }
 }
 
-/** Writes all of `data`, resolving once the stream has taken it; EFAULT if the pipe is gone. */
-export async function writeAll(stream: Writable, data: Buffer, label: string): Promise<void> {
+/**
+ * Writes what the pipe at `fd` (non-blocking: the stream's) takes at once,
+ * when nothing is queued on `stream` before it; returns the bytes written.
+ * A request fits a pipe: then no write request, callback or tick.
+ */
+function writeNow(stream: Writable, fd: number, data: Buffer, label: string): number {
+  if (stream.writableLength > 0) return 0;
+  try {
+    return writeSync(fd, data);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return 0;
+    throw new UmdError('EFAULT', `write to ${label} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Writes all of `data`, resolving once the stream (or, straight away, the
+ * pipe at `fd`, the stream's own) has taken it; EFAULT if the pipe is gone.
+ */
+export async function writeAll(stream: Writable, data: Buffer, label: string, fd?: number): Promise<void> {
   if (stream.destroyed || !stream.writable) {
     throw new UmdError('EFAULT', `write to ${label} failed: the pipe is closed`);
   }
+  const written = fd === undefined ? 0 : writeNow(stream, fd, data, label);
+  if (written === data.length) return;
   await new Promise<void>((resolve, reject) => {
-    stream.write(data, (error) => {
+    stream.write(written === 0 ? data : data.subarray(written), (error) => {
       if (error) reject(new UmdError('EFAULT', `write to ${label} failed: ${error.message}`, { cause: error }));
       else resolve();
     });

@@ -54,6 +54,9 @@ export class DriverRegistry {
   /** The manager of `name` as `searchPath` (default: the context's) finds it. */
   async get(name: string, searchPath: readonly string[] = this.searchPath): Promise<DriverManager> {
     const dir = locatePackage(name, searchPath);
+    // The common case, without waiting on the entry: a loaded manager, found where it was loaded from.
+    const ready = this.#ready.get(name);
+    if (ready?.loaded && dir !== null && ready.package.dir === path.join(path.resolve(dir), name)) return ready;
     for (;;) {
       const entry = this.#entries.get(name);
       if (!entry) {

@@ -36,10 +36,14 @@ export class FrameDecoder {
     let start = 0;
     let newline = chunk.indexOf(0x0a, start);
     while (newline !== -1) {
-      this.#append(chunk.subarray(start, newline));
-      frames.push(Buffer.concat(this.#parts, this.#size).toString('utf8'));
-      this.#parts = [];
-      this.#size = 0;
+      if (this.#size === 0 && newline - start <= this.#maxBytes) {
+        frames.push(chunk.toString('utf8', start, newline)); // the whole frame is in this chunk: no copy
+      } else {
+        this.#append(chunk.subarray(start, newline));
+        frames.push(Buffer.concat(this.#parts, this.#size).toString('utf8'));
+        this.#parts = [];
+        this.#size = 0;
+      }
       start = newline + 1;
       newline = chunk.indexOf(0x0a, start);
     }

@@ -63,10 +63,30 @@ export function emptySelftestResult(options: SelftestOptions, verdict: SelftestV
 }
 
 /**
+ * How many sends are in flight at once between two unloads: the next one
+ * is on its way while the previous reply is checked, so the daemon takes
+ * it from its socket while the handler works. The driver's lock still
+ * serializes them, in the order sent; an unload waits for every send
+ * before it.
+ */
+export const SELFTEST_WINDOW = 2;
+
+type Settled = { ok: true; loadedOnDemand: boolean } | { ok: false; error: unknown };
+
+/** The last iteration of the run of sends that starts at `from`: the next unload, or the end. */
+function runEnd(from: number, options: SelftestOptions): number {
+  let end = from;
+  while (end < options.iterations - 1 && end % options.unloadEvery !== 0) end++;
+  return end;
+}
+
+/**
  * The kernel's `umd_mgmt.sh`: load the driver (skip if that is impossible),
  * then `iterations` times send `(RANDOM % 128) * 1024`, unloading the driver
  * after every iteration i with i % unloadEvery == 0, so that the next send
- * must load it again on demand and start a fresh handler.
+ * must load it again on demand and start a fresh handler. Sends between two
+ * unloads overlap by SELFTEST_WINDOW; the first that fails ends the test
+ * (once the ones already sent are answered).
  */
 export async function runSelftest(
   target: SelftestTarget,
@@ -91,25 +111,41 @@ export async function runSelftest(
     return finish(failure.code === 'ENOENT' ? 'skip' : 'fail', failure);
   }
 
-  for (let i = 0; i < options.iterations; i++) {
+  const inFlight: Array<{ offset: number; sent: Promise<Settled> }> = [];
+  const sendNext = () => {
     const offset = (random.next() % 128) * 1024;
-    try {
-      const sent = await target.send(options.driver, String(offset));
-      if (sent.loadedOnDemand) result.reloads++;
+    const sent = target.send(options.driver, String(offset)).then(
+      (answer): Settled => ({ ok: true, loadedOnDemand: answer.loadedOnDemand }),
+      (error: unknown): Settled => ({ ok: false, error }),
+    );
+    inFlight.push({ offset, sent });
+  };
+
+  for (let from = 0; from < options.iterations; ) {
+    const end = runEnd(from, options);
+    let next = from;
+    for (let i = from; i <= end; i++) {
+      for (; next <= end && inFlight.length < SELFTEST_WINDOW; next++) sendNext();
+      const { offset, sent } = inFlight.shift() as (typeof inFlight)[number];
+      const settled = await sent;
+      if (!settled.ok) {
+        result.failures++;
+        await Promise.all(inFlight.map(async (later) => later.sent)); // already sent: let them be answered
+        return finish('fail', toUmdError(settled.error, 'EIO', `send ${offset}`), { iteration: i, offset });
+      }
+      if (settled.loadedOnDemand) result.reloads++;
       result.completed++;
-    } catch (error) {
-      result.failures++;
-      return finish('fail', toUmdError(error, 'EIO', `send ${offset}`), { iteration: i, offset });
+      const unload = i % options.unloadEvery === 0;
+      if (unload) {
+        // The script ignores rmmod's status; so do we, but we count what worked.
+        await target.unload(options.driver).then(
+          () => result.unloads++,
+          () => undefined,
+        );
+      }
+      onProgress({ iteration: i, offset, unloaded: unload });
     }
-    const unload = i % options.unloadEvery === 0;
-    if (unload) {
-      // The script ignores rmmod's status; so do we, but we count what worked.
-      await target.unload(options.driver).then(
-        () => result.unloads++,
-        () => undefined,
-      );
-    }
-    onProgress({ iteration: i, offset, unloaded: unload });
+    from = end + 1;
   }
   return finish('pass');
 }
