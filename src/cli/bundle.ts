@@ -1,8 +1,8 @@
 // The entry of dist/umd.cjs, the bundle (scripts/build-binary-bundle.mjs):
-// the same main() as every other way in, with the package.json the bundle
-// was built with, whose oclif.commands names the bundle itself as the
-// explicit command target. bin/run.js calls run(); run as a program (`node
-// dist/umd.cjs`, the single executable) the bundle calls it itself.
+// the same main() as every other way in, with the package.json and the
+// oclif manifest the bundle was built with. bin/run.js calls run(); run as a
+// program (`node dist/umd.cjs`) the bundle calls it itself; the single
+// executable calls preload() and run() (src/cli/sea-snapshot.ts).
 import type { Interfaces } from '@oclif/core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,6 @@ import { runningAsSea } from '../core/embedded.js';
 import { main } from './entry.js';
 import type { OclifManifest } from './root-plugin.js';
 
-export { COMMANDS } from './entry.js';
 
 /** package.json and oclif.manifest.json as built, put in by the bundler (esbuild `define`). */
 declare const UMD_BUNDLED: { pjson: Interfaces.PJSON; manifest: OclifManifest };

@@ -1,7 +1,7 @@
-// Every command by its oclif id: the index oclif's "explicit" command
-// strategy loads (package.json: oclif.commands, identifier COMMANDS), from
-// dist/src/cli/commands.js or, in the bundle and the binary, from the bundle,
-// which re-exports it (src/cli/bundle.ts). Add a new command here;
+// Every command by its oclif id: the index of oclif's "explicit" command
+// strategy (package.json: oclif.commands, identifier COMMANDS), which
+// `oclif manifest` reads, and which main() hands oclif inside umd's root
+// plugin (src/cli/entry.ts, src/cli/root-plugin.ts). Add a new command here;
 // test/binary/bundle.test.ts checks that none of src/commands/ is missing.
 import type { Command } from '@oclif/core';
 import Completion from '../commands/completion.js';
