@@ -14,6 +14,7 @@ import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type Drive
 import type { LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
 import { planFor, SandboxSession } from '../sandbox/session.js';
+import { CONTROL_FD, sharedLauncherStock, type LauncherStock } from '../sandbox/stock.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
 import { StartLimit } from './start-limit.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -158,8 +159,10 @@ export class DriverManager {
     try {
       const handler = await this.#start();
       this.#loaded = true;
+      this.#sandbox?.replenish();
       return { alreadyLoaded: false, pid: handler.pid };
     } catch (error) {
+      this.#sandbox?.replenish();
       await this.#closeSandbox();
       removeBlob(copy);
       this.#blobCopy = null;
@@ -362,20 +365,16 @@ export class DriverManager {
       blobCopy: copy,
       log: (level, message, source) => this.#log(level, message, source),
       fifoAt: async (target, mode) => pipes.fifoAt(target, mode),
+      ...(this.#opts.pipesDir ? { stock: this.#launcherStock(this.#opts.pipesDir, pipes) } : {}),
     });
-    const command = this.#sandbox.command(copy);
-    const handlerPipes = await pipes.take();
-    const handler: HandlerProcess = await HandlerProcess.start({
+    const env = this.#pkg.manifest.env ?? {};
+    const spec = {
       name: handlerName,
-      ...command,
-      // The launcher sizes the reply pipe so that a whole reply is one write and one read.
-      args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
-      pipes: handlerPipes,
-      env: this.#pkg.manifest.env ?? {},
-      onStderrLine: (line) => this.#log('info', line, handlerName),
-      onUnexpectedOutput: (bytes) =>
+      env,
+      onStderrLine: (line: string) => this.#log('info', line, handlerName),
+      onUnexpectedOutput: (bytes: number) =>
         this.#log('error', `${handlerName} pid ${handler.pid} wrote ${bytes} bytes to stdout that nobody asked for; killed it`),
-      onExit: (exit) => {
+      onExit: (exit: HandlerExit) => {
         // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
         // Killed or exited by itself while idle: `umd list` shows why it stopped.
@@ -383,7 +382,19 @@ export class DriverManager {
           this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one'], driver: this.name, topic: 'handler' });
         }
       },
-    });
+    };
+    const command = this.#sandbox.command(copy);
+    // The load's first start may take a launcher started ahead, its sandbox made already (src/sandbox/stock.ts).
+    const stocked = this.#sandbox.takeStocked(this.#opts.context, copy, env, this.hooks.replySize);
+    const handler: HandlerProcess = stocked
+      ? await HandlerProcess.adopt(stocked.child, { ...spec, ...command, pipes: stocked.pipes, controlFd: CONTROL_FD, config: stocked.config })
+      : await HandlerProcess.start({
+          ...spec,
+          ...command,
+          // The launcher sizes the reply pipe so that a whole reply is one write and one read.
+          args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
+          pipes: await pipes.take(),
+        });
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
     this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
@@ -436,6 +447,12 @@ export class DriverManager {
     if (this.#opts.pipesDir) return sharedPipeStock(this.#opts.pipesDir, launcher);
     this.#pipes ??= new PipeStock(path.dirname(this.#blobCopy as string), launcher);
     return this.#pipes;
+  }
+
+  /** The daemon's stock of launchers started ahead, beside its shared pipes. */
+  #launcherStock(pipesDir: string, pipes: PipeStock): LauncherStock {
+    const { launcher, blobsDir } = this.#opts.context;
+    return sharedLauncherStock({ launcher, blobsDir, dir: pipesDir, pipes });
   }
 
   async #closeSandbox(): Promise<void> {

@@ -1,0 +1,217 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync, statSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import path from 'node:path';
+import { closePipes, type HandlerPipes, type PipeStock } from '../core/handler-pipes.js';
+import { INFO_FD } from '../core/launch.js';
+import { cgroupSupport, HandlerCgroups } from './cgroup.js';
+
+/** The stock launcher's control descriptor (libexec/stock.h): the one after the info descriptor. */
+export const CONTROL_FD = INFO_FD + 1;
+/** Stocks kept at most, one per shape; the oldest shape goes first. */
+const MAX_SHAPES = 4;
+
+/**
+ * A launcher started ahead (umd-exec --stock): in its own fresh cgroups,
+ * its namespaces made and its private root built, with its own /dev/kmsg
+ * FIFO, waiting for the rest of one handler's configuration. Taken by
+ * exactly one start of one driver, never given back.
+ */
+export interface StockedLauncher {
+  child: ChildProcess;
+  /** The handler's pipes: the stock holds their handler ends already (stdin, stdout). */
+  pipes: HandlerPipes;
+  /** Its /dev/kmsg FIFO, to be moved where the driver's is kept. */
+  kmsg: string;
+  /** Its cgroups (none without cgroup support), joined already, with no limit until the driver sets them. */
+  cgroups: HandlerCgroups | null;
+}
+
+interface Stocked extends StockedLauncher {
+  shape: string;
+  /** The blobs dir it opened: a stock whose dir was replaced since cannot open the blob. */
+  blobsIno: number;
+  ended: boolean;
+}
+
+export interface LauncherStockOptions {
+  launcher: string;
+  /** The daemon's blobs dir; the stock opens it before it enters its namespaces. */
+  blobsDir: string;
+  /** A private dir of the daemon's for the stocks' FIFOs (its `pipes/`). */
+  dir: string;
+  pipes: PipeStock;
+}
+
+/**
+ * The daemon's stock of launchers, one per sandbox shape (stock-config.ts)
+ * asked for lately: a start that finds one of its shape skips the spawn,
+ * the cgroup join (an RCU grace period of the kernel's each time), the
+ * namespaces and the root; one that does not starts as before and a stock
+ * of its shape is made for the next. A stock carries nothing of the
+ * daemon's but its pipes (spawned with no environment, and umd-exec closes
+ * every other descriptor before the handler runs).
+ */
+export class LauncherStock {
+  readonly #o: LauncherStockOptions;
+  readonly #ready = new Map<string, Stocked>();
+  readonly #refilling = new Set<string>();
+  #closed = false;
+  #made = 0;
+
+  constructor(options: LauncherStockOptions) {
+    this.#o = options;
+  }
+
+  /** A live stock of `shape` for one start, or null; `refill` makes the next. */
+  take(shape: string[], withCgroups: boolean): StockedLauncher | null {
+    if (this.#closed) return null;
+    const key = stockKey(shape, withCgroups);
+    const stocked = this.#ready.get(key);
+    this.#ready.delete(key);
+    if (!stocked || stocked.ended || stocked.child.exitCode !== null || stocked.child.signalCode !== null || !this.#sameBlobsDir(stocked)) {
+      if (stocked) void this.#discard(stocked);
+      return null;
+    }
+    return stocked;
+  }
+
+  /** At the daemon's shutdown: ends every stock and removes what it had. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#ready.values()];
+    this.#ready.clear();
+    await Promise.all(all.map(async (stocked) => this.#discard(stocked)));
+  }
+
+  #sameBlobsDir(stocked: Stocked): boolean {
+    try {
+      return statSync(this.#o.blobsDir).ino === stocked.blobsIno;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Starts a stock of `shape` when there is none, after the current turn of
+   * the event loop. Called once the start that took one is done, not
+   * during it: joining a cgroup stops every fork on the host for an RCU
+   * grace period, the starting handler's too.
+   */
+  refill(shape: string[], withCgroups: boolean): void {
+    const key = stockKey(shape, withCgroups);
+    if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
+    setImmediate(() => void this.#refill(key, shape, withCgroups));
+  }
+
+  async #refill(key: string, shape: string[], withCgroups: boolean): Promise<void> {
+    if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
+    this.#refilling.add(key);
+    try {
+      const stocked = await this.#make(key, shape, withCgroups);
+      if (this.#closed || stocked.ended) {
+        await this.#discard(stocked);
+        return;
+      }
+      this.#ready.set(key, stocked);
+      while (this.#ready.size > MAX_SHAPES) {
+        const [oldest, old] = this.#ready.entries().next().value as [string, Stocked];
+        this.#ready.delete(oldest);
+        void this.#discard(old);
+      }
+    } catch {
+      // No stock this time: the next start goes the usual way, and tries again.
+    } finally {
+      this.#refilling.delete(key);
+    }
+  }
+
+  async #make(key: string, shape: string[], withCgroups: boolean): Promise<Stocked> {
+    const blobsIno = statSync(this.#o.blobsDir).ino;
+    const kmsg = path.join(this.#o.dir, `stock-${process.pid}-${++this.#made}.kmsg`);
+    if (!(await this.#o.pipes.fifoAt(kmsg, 0o622))) throw new Error(`cannot make ${kmsg}`);
+    let cgroups: HandlerCgroups | null = null;
+    let pipes: HandlerPipes | null = null;
+    try {
+      cgroups = withCgroups ? await HandlerCgroups.prepare(cgroupSupport(0), 'stock') : null;
+      pipes = await this.#o.pipes.take();
+      const own = ['--kmsg', kmsg, ...(cgroups?.procsFiles ?? []).flatMap((file) => ['--cgroup', file])];
+      const child = spawn(this.#o.launcher, ['--stock', String(CONTROL_FD), '--info-fd', String(INFO_FD), ...shape, ...own, '--', this.#o.blobsDir], {
+        stdio: [pipes.stdin, pipes.stdout, 'pipe', 'pipe', 'pipe'],
+        detached: true,
+        env: {},
+      });
+      closePipes(pipes, ['stdin', 'stdout']); // the stock has its own copies now
+      await once(child, 'spawn');
+      const stocked: Stocked = { child, pipes, kmsg, cgroups, shape: key, blobsIno, ended: false };
+      child.once('exit', () => {
+        stocked.ended = true;
+        // Ended while waiting (killed, or it failed): nobody will take it.
+        if (this.#ready.get(key) === stocked) {
+          this.#ready.delete(key);
+          void this.#discard(stocked);
+        }
+      });
+      // Waiting, it keeps no daemon alive; a start that takes it refs it again (HandlerProcess.adopt).
+      child.unref();
+      for (const stream of child.stdio) (stream as Socket | null)?.unref?.();
+      return stocked;
+    } catch (error) {
+      if (pipes) closePipes(pipes);
+      await cgroups?.removeNow();
+      rmSync(kmsg, { force: true });
+      throw error;
+    }
+  }
+
+  /** Ends a stock nobody took (SIGUSR1: its launcher ends the namespace and reaps it) and removes its FIFO, pipes and cgroups. */
+  async #discard(stocked: Stocked): Promise<void> {
+    await discardStock(stocked);
+  }
+}
+
+/** Ends a stock launcher that will not serve (or did not), and removes what it had. */
+export async function discardStock(stocked: StockedLauncher): Promise<void> {
+  const { child } = stocked;
+  const running = child.exitCode === null && child.signalCode === null;
+  const exited = running ? once(child, 'exit') : Promise.resolve();
+  if (running) {
+    try {
+      process.kill(child.pid as number, 'SIGUSR1');
+    } catch {
+      // Gone already.
+    }
+    const fallback = setTimeout(() => child.kill('SIGKILL'), 1000);
+    fallback.unref();
+    await exited;
+    clearTimeout(fallback);
+  }
+  for (const stream of child.stdio) (stream as Socket | null)?.destroy();
+  closePipes(stocked.pipes, ['toHandler', 'fromHandler']);
+  rmSync(stocked.kmsg, { force: true });
+  await stocked.cgroups?.remove();
+}
+
+function stockKey(shape: string[], withCgroups: boolean): string {
+  return `${withCgroups ? 'cgroups' : 'none'}\0${shape.join('\0')}`;
+}
+
+const shared = new Map<string, LauncherStock>();
+
+/** The stock for the daemon whose `pipes/` is `options.dir`, shared by all its drivers. */
+export function sharedLauncherStock(options: LauncherStockOptions): LauncherStock {
+  let stock = shared.get(options.dir);
+  if (!stock) {
+    stock = new LauncherStock(options);
+    shared.set(options.dir, stock);
+  }
+  return stock;
+}
+
+/** At the daemon's shutdown, before its `pipes/` goes: ends its stock launchers. */
+export async function dropLauncherStock(dir: string): Promise<void> {
+  const stock = shared.get(dir);
+  shared.delete(dir);
+  await stock?.close();
+}
