@@ -122,14 +122,6 @@ export class HandlerCgroups {
     return groups;
   }
 
-  /**
-   * Both groups (pids and memory) with no limit yet, for a stock launcher
-   * (stock.ts) to join ahead; `limit` sets them when a driver takes it.
-   */
-  static async prepare(support: CgroupSupport, label: string): Promise<HandlerCgroups> {
-    return HandlerCgroups.#make(support, label, { pids: true, memory: true });
-  }
-
   static async #make(support: CgroupSupport, driver: string, want: { pids: boolean; memory: boolean }): Promise<HandlerCgroups> {
     const name = `${driver}.${process.pid}.${++made}`;
     const dirs: string[] = [];

@@ -9,8 +9,8 @@ import { cgroupSupport, HandlerCgroups } from './cgroup.js';
 import { needsLoader } from './elf.js';
 import { KmsgSink } from './kmsg.js';
 import { planSandbox, type SandboxPlan } from './plan.js';
-import { stockCgroups, stockConfig, stockShape } from './stock-config.js';
-import { discardStock, type LauncherStock, type StockedLauncher } from './stock.js';
+import { stockConfig, stockLimits, stockShape } from './stock-config.js';
+import { discardStock, type LauncherStock, type StockedLauncher, type StockLimits } from './stock.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
 /** What the sandbox takes from the context: the launcher, the probe, and the runtime dir it keeps out of every root. */
@@ -61,7 +61,7 @@ export class SandboxSession {
   /** A stock launcher for the load's first start, until that start takes it. */
   #stocked: StockedLauncher | null;
   /** The daemon's stock, and the shape of stock this sandbox can take (null: none). */
-  readonly #stock: { stock: LauncherStock; shape: string[]; cgroups: boolean } | null;
+  readonly #stock: { stock: LauncherStock; shape: string[]; limits: StockLimits } | null;
 
   private constructor(
     plan: SandboxPlan,
@@ -69,7 +69,7 @@ export class SandboxSession {
     launcher: string,
     kmsg: KmsgSink | null,
     cgroups: HandlerCgroups | null,
-    stock: { stock: LauncherStock; shape: string[]; cgroups: boolean; stocked: StockedLauncher | null } | null,
+    stock: { stock: LauncherStock; shape: string[]; limits: StockLimits; stocked: StockedLauncher | null } | null,
   ) {
     this.plan = plan;
     this.#launch = launch;
@@ -94,14 +94,13 @@ export class SandboxSession {
     const pidsMax = limits && plan.enforcement.processes === 'cgroup' && limits.processes !== null ? limits.processes + supervisors(plan) : null;
     const memoryBytes = limits && plan.enforcement.memory === 'cgroup' ? limits.memoryBytes : null;
     const shape = o.stock && stockBlobPath(o.context, o.blobCopy) ? stockShape(plan) : null;
-    const stocked = shape ? (o.stock?.take(shape, stockCgroups(plan)) ?? null) : null;
+    const stocked = shape ? (o.stock?.take(shape, stockLimits(plan)) ?? null) : null;
     try {
       const cgroups = stocked
         ? stocked.cgroups
         : limits && (pidsMax !== null || memoryBytes !== null)
           ? await HandlerCgroups.create(cgroupSupport(0), o.driver, pidsMax, memoryBytes)
           : null;
-      if (stocked) await cgroups?.limit(o.driver, pidsMax, memoryBytes);
       // A stock's own FIFO, bound at its /dev/kmsg already (or about to be: it stays where the stock opens it), becomes the driver's.
       const fifoAt = stocked ? async () => true : o.fifoAt;
       const kmsg = plan.privateKmsg
@@ -110,7 +109,7 @@ export class SandboxSession {
             throw error;
           })
         : null;
-      const stock = o.stock && shape ? { stock: o.stock, shape, cgroups: stockCgroups(plan), stocked } : null;
+      const stock = o.stock && shape ? { stock: o.stock, shape, limits: stockLimits(plan), stocked } : null;
       return new SandboxSession(plan, o.launch, o.context.launcher, kmsg, cgroups, stock);
     } catch (error) {
       if (stocked) await discardStock(stocked);
@@ -135,7 +134,7 @@ export class SandboxSession {
 
   /** After a start (that took a stock or found none): a stock of this shape for the next load, made in the background. */
   replenish(): void {
-    this.#stock?.stock.refill(this.#stock.shape, this.#stock.cgroups);
+    this.#stock?.stock.refill(this.#stock.shape, this.#stock.limits);
   }
 
   command(blob: string): { command: string; args: string[]; supervised: boolean; infoFd: number } {

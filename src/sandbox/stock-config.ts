@@ -1,5 +1,6 @@
-import { sandboxArgs } from './args.js';
+import { sandboxArgs, supervisors } from './args.js';
 import type { SandboxPlan } from './plan.js';
+import type { StockLimits } from './stock.js';
 
 /** umd-exec's options that a stock launcher takes on its control descriptor (libexec/stock.h), not when it starts. */
 const PER_START = new Set(['--user', '--rlimit', '--seccomp']);
@@ -19,7 +20,7 @@ const MAX_CONFIG = 16384;
  * shape are served by the same kind of stock.
  */
 export function stockShape(plan: SandboxPlan): string[] | null {
-  const cgroups = [plan.enforcement.processes === 'cgroup', plan.enforcement.memory === 'cgroup'];
+  const anyCgroup = plan.enforcement.processes === 'cgroup' || plan.enforcement.memory === 'cgroup';
   const stockable =
     plan.status === 'on' &&
     plan.namespaces.includes('pid') &&
@@ -28,7 +29,7 @@ export function stockShape(plan: SandboxPlan): string[] | null {
     plan.privateProc &&
     !plan.userNamespace &&
     plan.scratchBytes === null &&
-    cgroups[0] === cgroups[1];
+    anyCgroup === (stockLimits(plan) !== null);
   if (!stockable) return null;
   const shape: string[] = [];
   const args = sandboxArgs(plan, '-', []);
@@ -39,9 +40,15 @@ export function stockShape(plan: SandboxPlan): string[] | null {
   return shape;
 }
 
-/** Does the stock for `plan` join cgroups (pids and memory) of its own? */
-export function stockCgroups(plan: SandboxPlan): boolean {
-  return plan.enforcement.processes === 'cgroup' && plan.enforcement.memory === 'cgroup';
+/**
+ * The cgroup limits of a stock for `plan`: `pids.max` (with the launcher and
+ * the reaper counted) and the memory limit, or null when it has no cgroups.
+ */
+export function stockLimits(plan: SandboxPlan): StockLimits {
+  const limits = plan.limits;
+  if (plan.enforcement.processes !== 'cgroup' || plan.enforcement.memory !== 'cgroup' || !limits) return null;
+  if (limits.processes === null || limits.memoryBytes === null) return null;
+  return { pidsMax: limits.processes + supervisors(plan), memoryBytes: limits.memoryBytes };
 }
 
 /**

@@ -12,6 +12,9 @@ export const CONTROL_FD = INFO_FD + 1;
 /** Stocks kept at most, one per shape; the oldest shape goes first. */
 const MAX_SHAPES = 4;
 
+/** The cgroup limits a stock is made with (stock-config.ts), or null for a stock without cgroups. */
+export type StockLimits = { pidsMax: number; memoryBytes: number } | null;
+
 /**
  * A launcher started ahead (umd-exec --stock): in its own fresh cgroups,
  * its namespaces made and its private root built, with its own /dev/kmsg
@@ -24,7 +27,7 @@ export interface StockedLauncher {
   pipes: HandlerPipes;
   /** Its /dev/kmsg FIFO, to be moved where the driver's is kept. */
   kmsg: string;
-  /** Its cgroups (none without cgroup support), joined already, with no limit until the driver sets them. */
+  /** Its cgroups (none without cgroup support), joined already, their limits those the stock was made for. */
   cgroups: HandlerCgroups | null;
 }
 
@@ -65,9 +68,9 @@ export class LauncherStock {
   }
 
   /** A live stock of `shape` for one start, or null; `refill` makes the next. */
-  take(shape: string[], withCgroups: boolean): StockedLauncher | null {
+  take(shape: string[], limits: StockLimits): StockedLauncher | null {
     if (this.#closed) return null;
-    const key = stockKey(shape, withCgroups);
+    const key = stockKey(shape, limits);
     const stocked = this.#ready.get(key);
     this.#ready.delete(key);
     if (!stocked || stocked.ended || stocked.child.exitCode !== null || stocked.child.signalCode !== null || !this.#sameBlobsDir(stocked)) {
@@ -99,17 +102,17 @@ export class LauncherStock {
    * during it: joining a cgroup stops every fork on the host for an RCU
    * grace period, the starting handler's too.
    */
-  refill(shape: string[], withCgroups: boolean): void {
-    const key = stockKey(shape, withCgroups);
+  refill(shape: string[], limits: StockLimits): void {
+    const key = stockKey(shape, limits);
     if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
-    setImmediate(() => void this.#refill(key, shape, withCgroups));
+    setImmediate(() => void this.#refill(key, shape, limits));
   }
 
-  async #refill(key: string, shape: string[], withCgroups: boolean): Promise<void> {
+  async #refill(key: string, shape: string[], limits: StockLimits): Promise<void> {
     if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
     this.#refilling.add(key);
     try {
-      const stocked = await this.#make(key, shape, withCgroups);
+      const stocked = await this.#make(key, shape, limits);
       if (this.#closed || stocked.ended) {
         await this.#discard(stocked);
         return;
@@ -127,14 +130,15 @@ export class LauncherStock {
     }
   }
 
-  async #make(key: string, shape: string[], withCgroups: boolean): Promise<Stocked> {
+  async #make(key: string, shape: string[], limits: StockLimits): Promise<Stocked> {
     const blobsIno = statSync(this.#o.blobsDir).ino;
     const kmsg = path.join(this.#o.dir, `stock-${process.pid}-${++this.#made}.kmsg`);
     if (!(await this.#o.pipes.fifoAt(kmsg, 0o622))) throw new Error(`cannot make ${kmsg}`);
     let cgroups: HandlerCgroups | null = null;
     let pipes: HandlerPipes | null = null;
     try {
-      cgroups = withCgroups ? await HandlerCgroups.prepare(cgroupSupport(0), 'stock') : null;
+      // Limited before the stock joins them: it then counts and is bound like any handler's launcher and reaper.
+      cgroups = limits ? await HandlerCgroups.create(cgroupSupport(0), 'stock', limits.pidsMax, limits.memoryBytes) : null;
       pipes = await this.#o.pipes.take();
       const own = ['--kmsg', kmsg, ...(cgroups?.procsFiles ?? []).flatMap((file) => ['--cgroup', file])];
       const child = spawn(this.#o.launcher, ['--stock', String(CONTROL_FD), '--info-fd', String(INFO_FD), ...shape, ...own, '--', this.#o.blobsDir], {
@@ -193,8 +197,8 @@ export async function discardStock(stocked: StockedLauncher): Promise<void> {
   await stocked.cgroups?.remove();
 }
 
-function stockKey(shape: string[], withCgroups: boolean): string {
-  return `${withCgroups ? 'cgroups' : 'none'}\0${shape.join('\0')}`;
+function stockKey(shape: string[], limits: StockLimits): string {
+  return `${limits ? `pids ${limits.pidsMax} memory ${limits.memoryBytes}` : 'no cgroups'}\0${shape.join('\0')}`;
 }
 
 const shared = new Map<string, LauncherStock>();
