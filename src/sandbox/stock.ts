@@ -9,8 +9,10 @@ import { cgroupSupport, HandlerCgroups } from './cgroup.js';
 
 /** The stock launcher's control descriptor (libexec/stock.h): the one after the info descriptor. */
 export const CONTROL_FD = INFO_FD + 1;
-/** Stocks kept at most, one per shape; the oldest shape goes first. */
+/** Shapes kept at most; the one used longest ago goes first. */
 const MAX_SHAPES = 4;
+/** Stocks kept per shape. */
+const DEPTH = 2;
 
 /** The cgroup limits a stock is made with (stock-config.ts), or null for a stock without cgroups. */
 export type StockLimits = { pidsMax: number; memoryBytes: number } | null;
@@ -48,7 +50,7 @@ export interface LauncherStockOptions {
 }
 
 /**
- * The daemon's stock of launchers, one per sandbox shape (stock-config.ts)
+ * The daemon's stock of launchers, two per sandbox shape (stock-config.ts)
  * asked for lately: a start that finds one of its shape skips the spawn,
  * the cgroup join (an RCU grace period of the kernel's each time), the
  * namespaces and the root; one that does not starts as before and a stock
@@ -58,7 +60,8 @@ export interface LauncherStockOptions {
  */
 export class LauncherStock {
   readonly #o: LauncherStockOptions;
-  readonly #ready = new Map<string, Stocked>();
+  /** Stocks waiting, by shape, oldest first; the shape used last is the last key. */
+  readonly #ready = new Map<string, Stocked[]>();
   readonly #refilling = new Set<string>();
   #closed = false;
   #made = 0;
@@ -67,23 +70,24 @@ export class LauncherStock {
     this.#o = options;
   }
 
-  /** A live stock of `shape` for one start, or null; `refill` makes the next. */
+  /** A live stock of `shape` for one start (the oldest: the likeliest to be set up), or null; `refill` makes the next. */
   take(shape: string[], limits: StockLimits): StockedLauncher | null {
     if (this.#closed) return null;
     const key = stockKey(shape, limits);
-    const stocked = this.#ready.get(key);
+    const waiting = this.#ready.get(key) ?? [];
     this.#ready.delete(key);
-    if (!stocked || stocked.ended || stocked.child.exitCode !== null || stocked.child.signalCode !== null || !this.#sameBlobsDir(stocked)) {
-      if (stocked) void this.#discard(stocked);
-      return null;
+    if (waiting.length > 0) this.#ready.set(key, waiting);
+    for (let stocked = waiting.shift(); stocked; stocked = waiting.shift()) {
+      if (!stocked.ended && stocked.child.exitCode === null && stocked.child.signalCode === null && this.#sameBlobsDir(stocked)) return stocked;
+      void this.#discard(stocked);
     }
-    return stocked;
+    return null;
   }
 
   /** At the daemon's shutdown: ends every stock and removes what it had. */
   async close(): Promise<void> {
     this.#closed = true;
-    const all = [...this.#ready.values()];
+    const all = [...this.#ready.values()].flat();
     this.#ready.clear();
     await Promise.all(all.map(async (stocked) => this.#discard(stocked)));
   }
@@ -97,36 +101,43 @@ export class LauncherStock {
   }
 
   /**
-   * Starts a stock of `shape` when there is none, after the current turn of
-   * the event loop. Called once the start that took one is done, not
-   * during it: joining a cgroup stops every fork on the host for an RCU
-   * grace period, the starting handler's too.
+   * Tops the stock of `shape` up to DEPTH, after the current turn of the
+   * event loop. Called once the start that took one is done, not during
+   * it: the spawn forks the daemon, and joining a cgroup waits for an RCU
+   * grace period of the kernel's. With two waiting, starts back to back
+   * each find one whose set-up is over.
    */
   refill(shape: string[], limits: StockLimits): void {
     const key = stockKey(shape, limits);
-    if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
+    if (this.#closed || this.#refilling.has(key) || (this.#ready.get(key)?.length ?? 0) >= DEPTH) return;
+    this.#refilling.add(key);
     setImmediate(() => void this.#refill(key, shape, limits));
   }
 
   async #refill(key: string, shape: string[], limits: StockLimits): Promise<void> {
-    if (this.#closed || this.#ready.has(key) || this.#refilling.has(key)) return;
-    this.#refilling.add(key);
     try {
-      const stocked = await this.#make(key, shape, limits);
-      if (this.#closed || stocked.ended) {
-        await this.#discard(stocked);
-        return;
-      }
-      this.#ready.set(key, stocked);
-      while (this.#ready.size > MAX_SHAPES) {
-        const [oldest, old] = this.#ready.entries().next().value as [string, Stocked];
-        this.#ready.delete(oldest);
-        void this.#discard(old);
+      while (!this.#closed && (this.#ready.get(key)?.length ?? 0) < DEPTH) {
+        const stocked = await this.#make(key, shape, limits);
+        if (this.#closed || stocked.ended) {
+          await this.#discard(stocked);
+          return;
+        }
+        this.#ready.set(key, [...(this.#ready.get(key) ?? []), stocked]);
+        this.#evictShapes();
       }
     } catch {
       // No stock this time: the next start goes the usual way, and tries again.
     } finally {
       this.#refilling.delete(key);
+    }
+  }
+
+  /** Beyond MAX_SHAPES shapes, the stocks of the shape used longest ago go. */
+  #evictShapes(): void {
+    while (this.#ready.size > MAX_SHAPES) {
+      const [oldest, old] = this.#ready.entries().next().value as [string, Stocked[]];
+      this.#ready.delete(oldest);
+      for (const stocked of old) void this.#discard(stocked);
     }
   }
 
@@ -152,8 +163,9 @@ export class LauncherStock {
       child.once('exit', () => {
         stocked.ended = true;
         // Ended while waiting (killed, or it failed): nobody will take it.
-        if (this.#ready.get(key) === stocked) {
-          this.#ready.delete(key);
+        const waiting = this.#ready.get(key);
+        if (waiting?.includes(stocked)) {
+          waiting.splice(waiting.indexOf(stocked), 1);
           void this.#discard(stocked);
         }
       });
