@@ -193,6 +193,7 @@ export async function discardStock(stocked: StockedLauncher): Promise<void> {
   const running = child.exitCode === null && child.signalCode === null;
   const exited = running ? once(child, 'exit') : Promise.resolve();
   if (running) {
+    child.ref(); // a waiting stock keeps no event loop alive; its end must be waited for
     try {
       process.kill(child.pid as number, 'SIGUSR1');
     } catch {
