@@ -1,6 +1,7 @@
 /*
  * stock.c: the rest of a stock launcher's configuration (see stock.h), read
- * by its reaper from the control pipe once the daemon hands it to a driver.
+ * by its handler's process from the control pipe once the daemon hands the
+ * stock to a driver.
  */
 #define _GNU_SOURCE
 #include "stock.h"

@@ -3,6 +3,9 @@
  * when asked, so that it cannot hurt anything else.
  *
  *   umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]
+ *   umd-exec --stock FD [--info-fd N] SANDBOX OPTIONS -- BLOBS_DIR
+ *                             a launcher started ahead (see stock.h): sandbox
+ *                             made, the rest read from FD when a driver takes it
  *   umd-exec --probe          which protections this system grants
  *   umd-exec --mkfifo PATH    make the FIFO a handler's /dev/kmsg will be
  *   umd-exec --mkpipes PATH...  make FIFOs (0600, new) the daemon opens as
@@ -245,9 +248,6 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		 */
 		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 			die("prctl");
-		/* A stock waits here, namespaces and root made, until the daemon hands it to a driver. */
-		if (stock_fd >= 0)
-			argv = stock_configure(&sb, stock_fd, stock_dir);
 	}
 	handler = fork();
 	if (handler < 0)
@@ -258,9 +258,21 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		if (send(pid_sock, "p", 1, 0) != 1)
 			die("send the handler's pid");
 		close(pid_sock);
+		/*
+		 * A stock's handler is forked (and its pid reported) ahead: it waits
+		 * here, still root, not dumpable, in the finished root, until the
+		 * daemon hands the stock to a driver.
+		 */
+		if (stock_fd >= 0)
+			argv = stock_configure(&sb, stock_fd, stock_dir);
 		exec_handler(argv);
 	}
 	close(pid_sock);
+	/* Only the handler reads a stock's configuration and opens its blob. */
+	if (stock_fd >= 0) {
+		close(stock_fd);
+		close(stock_dir);
+	}
 	/* Only the handler holds the pipes, so their ends are its own. */
 	close(0);
 	close(1);
@@ -400,7 +412,7 @@ int main(int argc, char **argv)
 	}
 	close(report[1]);
 	close(pid_sock[1]);
-	/* Only the reaper reads the stock's configuration and opens its blob. */
+	/* Only the handler reads the stock's configuration and opens its blob. */
 	if (stock_fd >= 0) {
 		close(stock_fd);
 		close(stock_dir);

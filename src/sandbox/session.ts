@@ -93,7 +93,7 @@ export class SandboxSession {
     const limits = plan.limits;
     const pidsMax = limits && plan.enforcement.processes === 'cgroup' && limits.processes !== null ? limits.processes + supervisors(plan) : null;
     const memoryBytes = limits && plan.enforcement.memory === 'cgroup' ? limits.memoryBytes : null;
-    const shape = o.stock && stockBlobPath(o.context, o.blobCopy) ? stockShape(plan) : null;
+    const shape = o.stock && stockBlobPath(o.context, o.blobCopy) ? stockShape(plan, o.manifest.readOnlyPaths) : null;
     const stocked = shape ? (o.stock?.take(shape, stockLimits(plan)) ?? null) : null;
     try {
       const cgroups = stocked

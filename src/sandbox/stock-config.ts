@@ -16,13 +16,16 @@ const MAX_CONFIG = 16384;
  * sandbox is off or partial, has no PID namespace, private root or private
  * /dev/kmsg, makes a user namespace, has a scratch /tmp (owned by the
  * handler's uid, known only at use), or enforces only one of the two limits
- * with a cgroup (a stock has both cgroups or none). Plans with the same
- * shape are served by the same kind of stock.
+ * with a cgroup (a stock has both cgroups or none), or the driver lists
+ * `readOnlyPaths` (a stock binds its paths when it starts, and those are
+ * the driver's to name, so they are bound at the start itself, as
+ * always). Plans with the same shape are served by the same kind of stock.
  */
-export function stockShape(plan: SandboxPlan): string[] | null {
+export function stockShape(plan: SandboxPlan, readOnlyPaths: readonly string[] = []): string[] | null {
   const anyCgroup = plan.enforcement.processes === 'cgroup' || plan.enforcement.memory === 'cgroup';
   const stockable =
     plan.status === 'on' &&
+    readOnlyPaths.length === 0 &&
     plan.namespaces.includes('pid') &&
     plan.privateRoot &&
     plan.privateKmsg &&

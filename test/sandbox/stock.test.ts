@@ -1,13 +1,16 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { defaultLauncher } from '../../src/core/context.js';
 import { UmdError } from '../../src/core/errors.js';
+import { cgroupSupport } from '../../src/sandbox/cgroup.js';
+import { planSandbox } from '../../src/sandbox/plan.js';
+import { stockShape } from '../../src/sandbox/stock-config.js';
 import { CONTROL_FD, dropLauncherStock } from '../../src/sandbox/stock.js';
 import { makeManager, type ManagerFixture } from '../helpers/manager.js';
 import { alive, eventually, FIXTURES, tempDir } from '../helpers/runtime.js';
-import { has, logged, statusLines } from './support.js';
+import { has, logged, probe, statusLines } from './support.js';
 
 // Stock launchers (src/sandbox/stock.ts, libexec/stock.c): made ahead by a
 // daemon (here: a manager given a pipes dir, as the daemon's are), taken by
@@ -17,11 +20,20 @@ import { has, logged, statusLines } from './support.js';
 const LAUNCHER = defaultLauncher('/');
 const stocked = has('private-root') && has('pid-namespace') ? test.serial : test.skip;
 
-/** Runs `umd-exec --stock` with `config` on its control descriptor: its exit, its stderr, what it reported on the info descriptor. */
+/** The shape of stock a dynamically linked handler gets here (its root has the loader's paths). */
+const shape = stockShape(planSandbox({ driver: 'any', manifest: { name: 'any', handler: 'any', sha256: '0'.repeat(64), manager: 'sample' }, launch: {}, probe, cgroups: cgroupSupport(probe.uid), loader: true })) ?? [];
+
+/**
+ * Runs `umd-exec --stock` with `config` on its control descriptor, a
+ * handler that says "Started stderr_then_exit" at `drv/h` in its blobs dir:
+ * its exit, its stderr, what it reported on the info descriptor.
+ */
 async function feedStock(t: ExecutionContext, config: Buffer | null) {
   const blobs = path.join(tempDir(t), 'blobs');
   mkdirSync(path.join(blobs, 'drv'), { recursive: true });
-  const child = spawn(LAUNCHER, ['--stock', String(CONTROL_FD), '--info-fd', '3', '--sandbox', '--unshare', 'net,ipc,mnt,uts', '--proc', '--root', '--', blobs], {
+  copyFileSync(path.join(FIXTURES, 'stderr_then_exit'), path.join(blobs, 'drv', 'h'));
+  chmodSync(path.join(blobs, 'drv', 'h'), 0o555);
+  const child = spawn(LAUNCHER, ['--stock', String(CONTROL_FD), '--info-fd', '3', ...shape, '--', blobs], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
     env: {},
   });
@@ -36,14 +48,22 @@ async function feedStock(t: ExecutionContext, config: Buffer | null) {
   return { code, stderr, info };
 }
 
-const words = (...list: string[]) => Buffer.from(list.map((w) => `${w}\0`).join(''));
+const words = (...list: string[]): Buffer => Buffer.from(list.map((w) => `${w}\0`).join(''));
 
 const garbage = test.macro<[config: Buffer, reason: RegExp]>(async (t, config, reason) => {
   const { code, stderr, info } = await feedStock(t, config);
   t.is(code, 126, stderr);
-  t.regex(stderr, /^umd-exec: stock: bad configuration from the control descriptor: /);
+  t.regex(stderr, /^umd-exec: stock: bad configuration from the control descriptor: [^\n]*\n$/);
   t.regex(stderr, reason);
-  t.is(info, '', 'no handler was started, so no pid was reported');
+  t.regex(info, /^pid \d+\n$/, "the handler's process is forked, and reported, ahead");
+  t.false(stderr.includes('Started'), 'the handler never ran');
+});
+
+stocked('a stock launcher given a good configuration runs its handler, as that user, with that environment', async (t) => {
+  const { code, stderr, info } = await feedStock(t, words('--user', '65534:65534', '--env', 'A=b', '--seccomp', '-', '--', 'drv/h'));
+  t.is(code, 1, stderr);
+  t.is(stderr, 'Started stderr_then_exit\nstderr_then_exit: last words 1\nstderr_then_exit: last words 2\n');
+  t.regex(info, /^pid \d+\n$/);
 });
 
 for (const [title, config, reason] of [
@@ -68,7 +88,7 @@ stocked('a stock launcher whose control descriptor closes without a byte ends qu
   const { code, stderr, info } = await feedStock(t, null);
   t.is(code, 0, stderr);
   t.is(stderr, '');
-  t.is(info, '');
+  t.regex(info, /^pid \d+\n$/);
 });
 
 /** A manager with a pipes dir (so with stock launchers, as the daemon's); its stocks end with the test. */
@@ -79,19 +99,17 @@ async function withStock(t: ExecutionContext, handler: string, extra: Record<str
   return { ...fixture, pipesDir };
 }
 
-/** The launchers waiting in the stock of the manager whose blobs dir is `blobsDir`. */
+/** The launchers waiting in the stock of the manager (in this process) whose blobs dir is `blobsDir`. */
 function stocks(blobsDir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-        return argv.includes('--stock') && argv.at(-2) === blobsDir && alive(Number(pid));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  // A reaper shows its launcher's command line until it blanks it: only this process's children are launchers.
+  return childrenOf(process.pid).filter((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv.includes('--stock') && argv.at(-2) === blobsDir && alive(pid);
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Pids whose parent is `pid`. */
@@ -181,3 +199,15 @@ stocked('stock launchers killed before use leave nothing: the next load starts i
   t.deepEqual((await fixture.manager.send('7')).result, { bytes: 1, offset: 7 });
   t.true(await eventually(() => fifos.every((fifo) => !existsSync(fifo)), 5000), 'their FIFOs are removed');
 });
+
+const usual = test.macro<[extra: Record<string, unknown>]>(async (t, extra) => {
+  const fixture = await withStock(t, path.join(FIXTURES, 'sandbox_status'), extra);
+  await fixture.manager.load();
+  await fixture.manager.unload();
+  const { pid } = await fixture.manager.load();
+  t.false(launcherOf(pid as number).includes('--stock'));
+  t.deepEqual(stocks(fixture.blobsDir), [], 'no stock is made for it');
+});
+
+stocked('a driver with readOnlyPaths never takes a stock: its paths are bound at its own start', usual, { readOnlyPaths: ['/etc/hostname'] });
+stocked('a driver with a scratch /tmp never takes a stock (the tmpfs is its user\'s)', usual, { scratchBytes: 65536 });
