@@ -7,7 +7,7 @@ import { exchange } from './exchange.js';
 import { PipeStock, sharedPipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
-import { requireLauncher } from './launch.js';
+import { INFO_FD, requireLauncher } from './launch.js';
 import { Lock } from './lock.js';
 import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
@@ -389,18 +389,30 @@ export class DriverManager {
         }
       },
     };
-    const command = this.#sandbox.command(copy);
     // The load's first start may take a launcher started ahead, its sandbox made already (src/sandbox/stock.ts).
     const stocked = this.#sandbox.takeStocked(this.#opts.context, copy, env, this.hooks.replySize);
+    const sandbox = this.#sandbox;
+    const launch = async (): Promise<HandlerProcess> => {
+      const command = sandbox.command(copy);
+      return HandlerProcess.start({
+        ...spec,
+        ...command,
+        // The launcher sizes the reply pipe so that a whole reply is one write and one read.
+        args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
+        pipes: await pipes.take(),
+      });
+    };
     const handler: HandlerProcess = stocked
-      ? await HandlerProcess.adopt(stocked.child, { ...spec, ...command, pipes: stocked.pipes, controlFd: CONTROL_FD, config: stocked.config })
-      : await HandlerProcess.start({
+      ? await HandlerProcess.adopt(stocked.child, {
           ...spec,
-          ...command,
-          // The launcher sizes the reply pipe so that a whole reply is one write and one read.
-          args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
-          pipes: await pipes.take(),
-        });
+          command: this.#opts.context.launcher,
+          supervised: true,
+          infoFd: INFO_FD,
+          pipes: stocked.pipes,
+          controlFd: CONTROL_FD,
+          config: stocked.config,
+        })
+      : await launch();
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
     return handler;
