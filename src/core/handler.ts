@@ -168,7 +168,7 @@ export class HandlerProcess {
     for (const stream of child.stdio) (stream as Socket | null)?.ref?.();
     child.ref();
     control?.on('error', () => {
-      // The stock died before it read it: its end (no pid reported) says so.
+      // The stock died before it read it: its end says so.
     });
     control?.end(spec.config);
     return HandlerProcess.#attach(child, spec);

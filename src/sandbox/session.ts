@@ -10,7 +10,7 @@ import { needsLoader } from './elf.js';
 import { KmsgSink } from './kmsg.js';
 import { planSandbox, type SandboxPlan } from './plan.js';
 import { stockConfig, stockLimits, stockShape } from './stock-config.js';
-import { discardStock, type LauncherStock, type StockedLauncher, type StockLimits } from './stock.js';
+import { discardStock, endStock, type LauncherStock, type StockedLauncher, type StockLimits } from './stock.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
 /** What the sandbox takes from the context: the launcher, the probe, and the runtime dir it keeps out of every root. */
@@ -128,7 +128,8 @@ export class SandboxSession {
     const blob = stockBlobPath(context, blobCopy);
     const config = stocked && blob ? stockConfig(this.plan, blob, env, pipeSize) : null;
     if (stocked && config) return { ...stocked, config };
-    if (stocked) void discardStock(stocked);
+    // Its FIFO and cgroups are this load's now: only its processes go.
+    if (stocked) void endStock(stocked);
     return null;
   }
 
@@ -144,7 +145,7 @@ export class SandboxSession {
 
   /** At unload, after the handler is reaped: stop reading the driver's /dev/kmsg, remove it and the cgroups. */
   async close(): Promise<void> {
-    if (this.#stocked) await discardStock(this.#stocked);
+    if (this.#stocked) await endStock(this.#stocked);
     this.#stocked = null;
     this.#kmsg?.close();
     await this.#cgroups?.remove();

@@ -187,8 +187,12 @@ export class LauncherStock {
   }
 }
 
-/** Ends a stock launcher that will not serve (or did not), and removes what it had. */
-export async function discardStock(stocked: StockedLauncher): Promise<void> {
+/**
+ * Ends a stock launcher's processes (SIGUSR1: its launcher ends the
+ * namespace and reaps it) and closes the daemon's ends of its pipes; its
+ * FIFO and cgroups stay (a load that took it keeps them).
+ */
+export async function endStock(stocked: StockedLauncher): Promise<void> {
   const { child } = stocked;
   const running = child.exitCode === null && child.signalCode === null;
   const exited = running ? once(child, 'exit') : Promise.resolve();
@@ -206,6 +210,11 @@ export async function discardStock(stocked: StockedLauncher): Promise<void> {
   }
   for (const stream of child.stdio) (stream as Socket | null)?.destroy();
   closePipes(stocked.pipes, ['toHandler', 'fromHandler']);
+}
+
+/** Ends a stock launcher nobody took (endStock), and removes its FIFO and cgroups. */
+export async function discardStock(stocked: StockedLauncher): Promise<void> {
+  await endStock(stocked);
   rmSync(stocked.kmsg, { force: true });
   await stocked.cgroups?.remove();
 }

@@ -211,3 +211,15 @@ const usual = test.macro<[extra: Record<string, unknown>]>(async (t, extra) => {
 
 stocked('a driver with readOnlyPaths never takes a stock: its paths are bound at its own start', usual, { readOnlyPaths: ['/etc/hostname'] });
 stocked('a driver with a scratch /tmp never takes a stock (the tmpfs is its user\'s)', usual, { scratchBytes: 65536 });
+
+stocked('a stock taken for a load whose configuration it cannot read (an env name with =) is ended, and the handler launches as usual with that load\'s FIFO and cgroups', async (t) => {
+  const fixture = await withStock(t, path.join(FIXTURES, 'sandbox_status'), { env: { 'A=B': 'c' } });
+  await fixture.manager.load();
+  await fixture.manager.unload();
+  t.true(await eventually(() => stocks(fixture.blobsDir).length === 2, 10_000));
+  fixture.logs.length = 0;
+  const { pid } = await fixture.manager.load();
+  t.false(launcherOf(pid as number).includes('--stock'));
+  await logged(t, fixture.logs, 'sandbox_status', 'sandbox_status: hello from /dev/kmsg');
+  t.deepEqual((await fixture.manager.send('7')).result, { bytes: 1, offset: 7 });
+});
