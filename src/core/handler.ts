@@ -33,13 +33,6 @@ export interface HandlerSpec {
   onStderrLine?: (line: string) => void;
   /** Called once when the process has exited and been reaped. */
   onExit?: (exit: HandlerExit) => void;
-  /**
-   * Resolve start() (and adopt()) as soon as the process is spawned, not
-   * once its launcher has reported the handler's own pid: `pidReported`
-   * says when `pid` is the handler's. The manager's post_start writes its
-   * first request meanwhile.
-   */
-  early?: boolean;
   /** Called once when the handler writes to stdout what nobody asked for; it has been killed already. */
   onUnexpectedOutput?: (bytes: number) => void;
 }
@@ -81,7 +74,6 @@ async function reportedPid(info: Readable): Promise<number | null> {
 export class HandlerProcess {
   readonly name: string;
   #pid: number;
-  #pidReported: Promise<void> = Promise.resolve();
   /** The process umd spawned: the launcher, leader of the group; signals go to it. */
   readonly launcherPid: number;
   readonly reader: ExactReader;
@@ -118,11 +110,6 @@ export class HandlerProcess {
         resolve(this.#exit);
       });
     });
-  }
-
-  /** Resolves once `pid` is final: the launcher reported the handler's own, or closed its descriptor without one. */
-  get pidReported(): Promise<void> {
-    return this.#pidReported;
   }
 
   /** The handler's own pid, as its launcher reported it (else the launcher's, which then is the handler). */
@@ -180,18 +167,12 @@ export class HandlerProcess {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => lines.push(text));
     // 'close' comes after 'exit' and after stderr has ended: the last lines are in.
-    const closed = () => {
+    child.once('close', () => {
       lines.flush();
       if (handler.#exit) spec.onExit?.(handler.#exit);
-    };
-    child.once('close', closed);
+    });
     const info = spec.infoFd === undefined ? null : (child.stdio[spec.infoFd] as Readable | null);
-    if (info) {
-      handler.#pidReported = reportedPid(info).then((pid) => {
-        handler.#pid = pid ?? handler.launcherPid;
-      });
-    }
-    if (!spec.early) await handler.#pidReported;
+    if (info) handler.#pid = (await reportedPid(info)) ?? handler.launcherPid;
     return handler;
   }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
-import { installBlob, removeBlob, verifyBlob } from './blob.js';
+import { emptyBlobDir, installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { replyPool } from './buffer-pool.js';
 import { exchange } from './exchange.js';
@@ -185,7 +185,7 @@ export class DriverManager {
     this.#limit.reset();
     await this.#closeSandbox();
     this.#driverLog.flush();
-    if (this.#blobCopy) removeBlob(this.#blobCopy);
+    if (this.#blobCopy) emptyBlobDir(this.#blobCopy);
     this.#blobCopy = null;
     this.#log('info', `Unloaded ${this.handlerLabel}`);
     return { pid };
@@ -337,12 +337,7 @@ export class DriverManager {
     this.#limit.recordStart();
     try {
       const handler = await this.#spawn();
-      // post_start writes its first request while the launcher reports the handler's pid: one wake-up less in a row.
-      const checked = this.#postStart(handler);
-      checked.catch(() => undefined); // awaited below, after the pid
-      await handler.pidReported;
-      this.#log('info', `Loaded ${handler.name} pid ${handler.pid}`);
-      await checked;
+      await this.#postStart(handler);
       return handler;
     } catch (error) {
       if (this.#limit.recordFailure()) this.#log('error', this.#startLimitError().message);
@@ -351,8 +346,8 @@ export class DriverManager {
   }
 
   /**
-   * Checks the copy's digest, opens this load's sandbox at its first start
-   * and spawns the handler in it (its pid may not be reported yet). The load's first start does not
+   * Checks the copy's digest, opens this load's sandbox at its first start,
+   * spawns the handler in it and logs it. The load's first start does not
    * hash the copy again: installBlob hashed the very bytes it wrote a moment
    * before, into a 0700 directory of the daemon's.
    */
@@ -376,7 +371,6 @@ export class DriverManager {
     const spec = {
       name: handlerName,
       env,
-      early: true,
       onStderrLine: (line: string) => this.#log('info', line, handlerName),
       onUnexpectedOutput: (bytes: number) =>
         this.#log('error', `${handlerName} pid ${handler.pid} wrote ${bytes} bytes to stdout that nobody asked for; killed it`),
@@ -415,6 +409,7 @@ export class DriverManager {
       : await launch();
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
+    this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
     return handler;
   }
 
@@ -446,7 +441,6 @@ export class DriverManager {
   /** Shuts a handler that failed post_start down; the error says why, and how the handler ended if by itself. */
   async #postStartFailed(handler: HandlerProcess, error: unknown): Promise<UmdError> {
     const exit = await this.#shutdown();
-    await handler.pidReported; // the launcher has ended: the pid is final
     const base = toUmdError(error, 'EINVAL', 'post_start');
     const diedByItself = exit !== null && !handler.signalled;
     const died = diedByItself ? `; the handler ${describeExit(exit)}` : '';
