@@ -263,8 +263,10 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		 * here, still root, not dumpable, in the finished root, until the
 		 * daemon hands the stock to a driver.
 		 */
-		if (stock_fd >= 0)
+		if (stock_fd >= 0) {
+			sandbox_prepare(&sb);
 			argv = stock_configure(&sb, stock_fd, stock_dir);
+		}
 		exec_handler(argv);
 	}
 	close(pid_sock);
