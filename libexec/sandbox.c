@@ -196,13 +196,22 @@ static void clear_capabilities(void)
 		sandbox_fail("clear capabilities");
 }
 
+void sandbox_prepare(struct sandbox *sb)
+{
+	/* A stock runs only under a root daemon (no user namespace): privileged. */
+	drop_bounding_set(1);
+	reset_signals();
+	sb->prepared = 1;
+}
+
 void sandbox_exec(struct sandbox *sb, char **argv)
 {
 	pid_t parent = getppid();
 
 	apply_limits(sb);
 	/* Before the uid switch: dropping the bounding set needs CAP_SETPCAP, which the switch takes away. */
-	drop_bounding_set(sb->set_user || sb->userns || geteuid() == 0);
+	if (!sb->prepared)
+		drop_bounding_set(sb->set_user || sb->userns || geteuid() == 0);
 	if (sb->set_user && (setgroups(0, NULL) < 0 || setresgid(sb->gid, sb->gid, sb->gid) < 0))
 		sandbox_fail("switch group");
 	if (sb->set_user && setresuid(sb->uid, sb->uid, sb->uid) < 0)
@@ -215,7 +224,8 @@ void sandbox_exec(struct sandbox *sb, char **argv)
 		sandbox_fail("prctl");
 	if (getppid() != parent)
 		_exit(1);
-	reset_signals();
+	if (!sb->prepared)
+		reset_signals();
 	if (sb->seccomp && seccomp_install(sb->syscalls, sb->blob_fd, exec_path, getpid()) < 0)
 		sandbox_fail("install the seccomp filter");
 	syscall(SYS_execveat, sb->blob_fd, exec_path, argv, environ, AT_EMPTY_PATH);

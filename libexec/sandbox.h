@@ -42,6 +42,7 @@ struct sandbox {
 	int seccomp;
 	const char *syscalls; /* extra allowed names, comma-separated */
 	int blob_fd;
+	int prepared;         /* sandbox_prepare() ran: bounding set empty, signals default */
 };
 
 /*
@@ -66,6 +67,13 @@ void sandbox_enter(struct sandbox *sb, int pidns);
 
 /* In the PID namespace's first process (or the launcher, without one): /proc, or the whole private root. */
 void sandbox_enter_pidns(struct sandbox *sb, int in_pidns);
+
+/*
+ * In a stock's handler process, while it waits for its configuration: what
+ * does not depend on it (an empty capability bounding set, every signal
+ * back to its default), so that sandbox_exec skips it once it comes.
+ */
+void sandbox_prepare(struct sandbox *sb);
 
 /* In the process that becomes the handler: limits, credentials, no_new_privs, filter, exec. */
 void sandbox_exec(struct sandbox *sb, char **argv) __attribute__((noreturn));

@@ -3,6 +3,9 @@
  * when asked, so that it cannot hurt anything else.
  *
  *   umd-exec [--no-pidns] [--info-fd N] [SANDBOX OPTIONS] -- HANDLER [ARG...]
+ *   umd-exec --stock FD [--info-fd N] SANDBOX OPTIONS -- BLOBS_DIR
+ *                             a launcher started ahead (see stock.h): sandbox
+ *                             made, the rest read from FD when a driver takes it
  *   umd-exec --probe          which protections this system grants
  *   umd-exec --mkfifo PATH    make the FIFO a handler's /dev/kmsg will be
  *   umd-exec --mkpipes PATH...  make FIFOs (0600, new) the daemon opens as
@@ -81,6 +84,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
+#include "stock.h"
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT };
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
@@ -88,6 +92,8 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQ
 static struct sandbox sb;
 static char **all_argv;
 static int all_argc;
+/* A stock launcher's control descriptor and blobs directory (see stock.h); -1 otherwise. */
+static int stock_fd = -1, stock_dir = -1;
 
 static void die(const char *what)
 {
@@ -208,7 +214,7 @@ static char **hide_command_line(char **argv)
 	char **copy;
 	char *end = all_argv[all_argc - 1] + strlen(all_argv[all_argc - 1]);
 
-	while (argv[n])
+	while (argv && argv[n])
 		n++;
 	copy = calloc((size_t)n + 1, sizeof(*copy));
 	if (!copy)
@@ -232,7 +238,7 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		die("prctl");
 	if (sb.enabled) {
 		sandbox_enter_pidns(&sb, 1);
-		argv = hide_command_line(argv);
+		argv = hide_command_line(stock_fd >= 0 ? NULL : argv);
 		/*
 		 * Under a daemon that is not root the handler has our uid; the
 		 * kernel already refuses it our memory and descriptors through
@@ -252,9 +258,23 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 		if (send(pid_sock, "p", 1, 0) != 1)
 			die("send the handler's pid");
 		close(pid_sock);
+		/*
+		 * A stock's handler is forked (and its pid reported) ahead: it waits
+		 * here, still root, not dumpable, in the finished root, until the
+		 * daemon hands the stock to a driver.
+		 */
+		if (stock_fd >= 0) {
+			sandbox_prepare(&sb);
+			argv = stock_configure(&sb, stock_fd, stock_dir);
+		}
 		exec_handler(argv);
 	}
 	close(pid_sock);
+	/* Only the handler reads a stock's configuration and opens its blob. */
+	if (stock_fd >= 0) {
+		close(stock_fd);
+		close(stock_dir);
+	}
 	/* Only the handler holds the pipes, so their ends are its own. */
 	close(0);
 	close(1);
@@ -281,6 +301,7 @@ static void reaper(char **argv, int report_fd, int pid_sock)
 static int usage(void)
 {
 	fprintf(stderr, "usage: umd-exec [--no-pidns] [--info-fd N] [--pipe-size BYTES] [SANDBOX OPTIONS] -- HANDLER [ARG...]\n"
+			"       umd-exec --stock FD [--info-fd N] SANDBOX OPTIONS --root ... -- BLOBS_DIR\n"
 			"       umd-exec --probe | --mkfifo PATH | --mkpipes PATH...\n");
 	return 2;
 }
@@ -322,6 +343,12 @@ int main(int argc, char **argv)
 			info_fd = i + 1 < argc ? (int)strtol(argv[i + 1], &end, 10) : -1;
 			used = info_fd > 2 && end && *end == '\0' && fcntl(info_fd, F_SETFD, FD_CLOEXEC) == 0 ? 2 : -1;
 		}
+		if (strcmp(argv[i], "--stock") == 0) {
+			char *end = NULL;
+
+			stock_fd = i + 1 < argc ? (int)strtol(argv[i + 1], &end, 10) : -1;
+			used = stock_fd > 2 && end && *end == '\0' && fcntl(stock_fd, F_SETFD, FD_CLOEXEC) == 0 ? 2 : -1;
+		}
 		if (strcmp(argv[i], "--pipe-size") == 0) {
 			char *end = NULL;
 			long size = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
@@ -341,6 +368,9 @@ int main(int argc, char **argv)
 		i++;
 	if (i >= argc)
 		return usage();
+	/* A stock is the full sandbox or nothing: PID namespace, private root, one blobs directory. */
+	if (stock_fd >= 0 && (!sb.enabled || !sb.root || !use_pidns || i + 1 != argc))
+		return usage();
 	/* First, while the launcher is all there is: its limits then bind everything it forks. */
 	sandbox_join_cgroups(&sb);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -349,7 +379,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (sb.enabled) {
 		/* Opened while the blob's private directory is still reachable. */
-		sandbox_open_blob(&sb, argv[i]);
+		if (stock_fd >= 0 && (stock_dir = open(argv[i], O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+			sandbox_fail(argv[i]);
+		if (stock_fd < 0)
+			sandbox_open_blob(&sb, argv[i]);
 		sandbox_enter(&sb, use_pidns);
 		/* Entering a user namespace may have cleared the death signal. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -381,6 +414,11 @@ int main(int argc, char **argv)
 	}
 	close(report[1]);
 	close(pid_sock[1]);
+	/* Only the handler reads the stock's configuration and opens its blob. */
+	if (stock_fd >= 0) {
+		close(stock_fd);
+		close(stock_dir);
+	}
 	close(0);
 	close(1);
 	reaper_pid = child;

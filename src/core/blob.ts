@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UmdError } from './errors.js';
 import type { DriverPackage } from './package.js';
@@ -57,8 +57,7 @@ export function installBlob(pkg: DriverPackage, blobsDir: string): string {
   const data = checkBlob(pkg);
   ensureOwnDir(blobsDir);
   const dir = path.join(blobsDir, pkg.name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { mode: 0o700 });
+  emptyOwnDir(dir);
   const copy = path.join(dir, path.basename(source));
   writeFileSync(copy, data, { mode: 0o500, flag: 'wx' });
   chmodSync(copy, 0o500);
@@ -82,6 +81,45 @@ function checkRunnable(copy: string, driver: string): void {
 /** Checks the private copy again before each start: it must still be what was verified. */
 export function verifyBlob(copy: string, expected: string, driver: string): void {
   checkDigest(readBlob(copy, `private copy of driver ${driver}'s blob`), expected, `private copy ${copy} of driver ${driver}'s blob`);
+}
+
+/**
+ * `dir` as an empty 0700 directory of ours: the one an unload left
+ * (emptyBlobDir), emptied, else made afresh (anything else there, a link
+ * included, is removed first). Keeping it saves each load a journaled mkdir.
+ */
+function emptyOwnDir(dir: string): void {
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    mkdirSync(dir, { mode: 0o700 });
+    return;
+  }
+  if (!st.isDirectory() || st.uid !== process.geteuid?.() || (st.mode & 0o777) !== 0o700) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { mode: 0o700 });
+    return;
+  }
+  for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
+}
+
+/** At unload: removes everything in a blob copy's directory but the directory, for the next load (emptyOwnDir). */
+export function emptyBlobDir(copy: string): void {
+  const dir = path.dirname(copy);
+  try {
+    ensureOwnDir(path.dirname(dir));
+  } catch {
+    return;
+  }
+  let st;
+  try {
+    st = lstatSync(dir);
+  } catch {
+    return;
+  }
+  if (!st.isDirectory()) return;
+  for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true, force: true });
 }
 
 /** Removes a blob copy's directory, unless `blobs/` is no longer a directory of ours (never through a planted link). */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Socket } from 'node:net';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { UmdError } from './errors.js';
 import { closePipes, type HandlerPipes } from './handler-pipes.js';
 import { ExactReader, writeAll } from './pipe-io.js';
@@ -102,6 +102,12 @@ export class HandlerProcess {
       // EPIPE after the handler died: the pending write reports it.
     });
     this.#exited = new Promise((resolve) => {
+      // A stock launcher adopted after its end has no 'exit' to come (see adopt).
+      if (child.exitCode !== null || child.signalCode !== null) {
+        this.#exit = { code: child.exitCode, signal: child.signalCode };
+        resolve(this.#exit);
+        return;
+      }
       child.once('exit', (code, signal) => {
         this.#exit = { code, signal };
         resolve(this.#exit);
@@ -139,7 +145,27 @@ export class HandlerProcess {
         cause: error,
       });
     }
-    const handler = new HandlerProcess(spec.name, child, pipes, spec.supervised === true, spec.onUnexpectedOutput);
+    return HandlerProcess.#attach(child, spec);
+  }
+
+  /**
+   * Hands a stock launcher (spawned ahead, see src/sandbox/stock.ts) the
+   * rest of its configuration on its control descriptor, then treats it as
+   * a handler just started: its pipes are `spec.pipes`.
+   */
+  static async adopt(child: ChildProcess, spec: HandlerSpec & { controlFd: number; config: Buffer }): Promise<HandlerProcess> {
+    const control = child.stdio[spec.controlFd] as Writable | null;
+    for (const stream of child.stdio) (stream as Socket | null)?.ref?.();
+    child.ref();
+    control?.on('error', () => {
+      // The stock died before it read it: its end says so.
+    });
+    control?.end(spec.config);
+    return HandlerProcess.#attach(child, spec);
+  }
+
+  static async #attach(child: ChildProcess, spec: HandlerSpec): Promise<HandlerProcess> {
+    const handler = new HandlerProcess(spec.name, child, spec.pipes, spec.supervised === true, spec.onUnexpectedOutput);
     const lines = new LineSplitter((line) => spec.onStderrLine?.(line));
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => lines.push(text));

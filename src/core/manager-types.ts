@@ -25,7 +25,9 @@ export interface ManagerOptions {
    * A 0700 directory of the caller's where handlers' FIFOs are made in
    * batches and kept for later starts, shared by every manager given it
    * (the daemon's `pipes/`; emptied at its first use). Without it, each
-   * load makes its own in its blob copy's directory.
+   * load makes its own in its blob copy's directory. With it, stock
+   * launchers are kept too (src/sandbox/stock.ts), with their FIFOs there;
+   * `dropLauncherStock(pipesDir)` ends them.
    */
   pipesDir?: string;
   /** Overrides the context's log sink for this driver. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AnyManagerHooks } from '../managers/types.js';
-import { installBlob, removeBlob, verifyBlob } from './blob.js';
+import { emptyBlobDir, installBlob, removeBlob, verifyBlob } from './blob.js';
 import { withDeadline } from './deadline.js';
 import { DeadlineTimer } from './deadline-timer.js';
 import { replyPool } from './buffer-pool.js';
@@ -8,13 +8,14 @@ import { exchange, type ExchangeOptions } from './exchange.js';
 import { PipeStock, sharedPipeStock } from './handler-pipes.js';
 import { UmdError, toUmdError } from './errors.js';
 import { describeExit, HandlerProcess, type HandlerExit } from './handler.js';
-import { requireLauncher } from './launch.js';
+import { INFO_FD, requireLauncher } from './launch.js';
 import { Lock } from './lock.js';
 import { notLoadedError, onDemandFailedError, requestFailure, startLimitError } from './manager-errors.js';
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_TIMEOUT_MS, type DriverState, type DriverStatus, type LoadOutcome, type ManagerOptions, type SendOutcome } from './manager-types.js';
 import type { LogLevel } from './log.js';
 import { readPackage, type DriverPackage } from './package.js';
 import { planFor, SandboxSession } from '../sandbox/session.js';
+import { CONTROL_FD, sharedLauncherStock, type LauncherStock } from '../sandbox/stock.js';
 import type { SandboxPlan } from '../sandbox/plan.js';
 import { StartLimit } from './start-limit.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -169,8 +170,10 @@ export class DriverManager {
     try {
       const handler = await this.#start();
       this.#loaded = true;
+      this.#sandbox?.replenish();
       return { alreadyLoaded: false, pid: handler.pid };
     } catch (error) {
+      this.#sandbox?.replenish();
       await this.#closeSandbox();
       removeBlob(copy);
       this.#blobCopy = null;
@@ -194,7 +197,7 @@ export class DriverManager {
     this.#limit.reset();
     await this.#closeSandbox();
     this.#driverLog.flush();
-    if (this.#blobCopy) removeBlob(this.#blobCopy);
+    if (this.#blobCopy) emptyBlobDir(this.#blobCopy);
     this.#blobCopy = null;
     this.#log('info', `Unloaded ${this.handlerLabel}`);
     return { pid };
@@ -376,20 +379,16 @@ export class DriverManager {
       blobCopy: copy,
       log: (level, message, source) => this.#log(level, message, source),
       fifoAt: async (target, mode) => pipes.fifoAt(target, mode),
+      ...(this.#opts.pipesDir ? { stock: this.#launcherStock(this.#opts.pipesDir, pipes) } : {}),
     });
-    const command = this.#sandbox.command(copy);
-    const handlerPipes = await pipes.take();
-    const handler: HandlerProcess = await HandlerProcess.start({
+    const env = this.#pkg.manifest.env ?? {};
+    const spec = {
       name: handlerName,
-      ...command,
-      // The launcher sizes the reply pipe so that a whole reply is one write and one read.
-      args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
-      pipes: handlerPipes,
-      env: this.#pkg.manifest.env ?? {},
-      onStderrLine: (line) => this.#log('info', line, handlerName),
-      onUnexpectedOutput: (bytes) =>
+      env,
+      onStderrLine: (line: string) => this.#log('info', line, handlerName),
+      onUnexpectedOutput: (bytes: number) =>
         this.#log('error', `${handlerName} pid ${handler.pid} wrote ${bytes} bytes to stdout that nobody asked for; killed it`),
-      onExit: (exit) => {
+      onExit: (exit: HandlerExit) => {
         // A death of its own is logged even after a failed request replaced it: e.g. SIGSYS, the sandbox's doing.
         if (this.#handler === handler || !handler.signalled) this.#log('warn', `${handlerName} pid ${handler.pid} ${describeExit(exit)}`);
         // Killed or exited by itself while idle: `umd list` shows why it stopped.
@@ -397,7 +396,31 @@ export class DriverManager {
           this.#lastError = new UmdError('ECHILD', `handler ${handlerName} pid ${handler.pid} ${describeExit(exit)}`, { suggestions: ['The next request starts a fresh one'], driver: this.name, topic: 'handler' });
         }
       },
-    });
+    };
+    // The load's first start may take a launcher started ahead, its sandbox made already (src/sandbox/stock.ts).
+    const stocked = this.#sandbox.takeStocked(this.#opts.context, copy, env, this.hooks.replySize);
+    const sandbox = this.#sandbox;
+    const launch = async (): Promise<HandlerProcess> => {
+      const command = sandbox.command(copy);
+      return HandlerProcess.start({
+        ...spec,
+        ...command,
+        // The launcher sizes the reply pipe so that a whole reply is one write and one read.
+        args: ['--pipe-size', String(this.hooks.replySize), ...command.args],
+        pipes: await pipes.take(),
+      });
+    };
+    const handler: HandlerProcess = stocked
+      ? await HandlerProcess.adopt(stocked.child, {
+          ...spec,
+          command: this.#opts.context.launcher,
+          supervised: true,
+          infoFd: INFO_FD,
+          pipes: stocked.pipes,
+          controlFd: CONTROL_FD,
+          config: stocked.config,
+        })
+      : await launch();
     this.#handler = handler;
     if (this.#startsThisLoad++ > 0) this.#stats.restarts++;
     this.#log('info', `Loaded ${handlerName} pid ${handler.pid}`);
@@ -450,6 +473,12 @@ export class DriverManager {
     if (this.#opts.pipesDir) return sharedPipeStock(this.#opts.pipesDir, launcher);
     this.#pipes ??= new PipeStock(path.dirname(this.#blobCopy as string), launcher);
     return this.#pipes;
+  }
+
+  /** The daemon's stock of launchers started ahead, beside its shared pipes. */
+  #launcherStock(pipesDir: string, pipes: PipeStock): LauncherStock {
+    const { launcher, blobsDir } = this.#opts.context;
+    return sharedLauncherStock({ launcher, blobsDir, dir: pipesDir, pipes });
   }
 
   async #closeSandbox(): Promise<void> {

@@ -1,5 +1,6 @@
 import { closeSync, statSync, unlinkSync } from 'node:fs';
 import { dropSharedPipeStock } from '../core/handler-pipes.js';
+import { dropLauncherStock } from '../sandbox/stock.js';
 import { removeStaleSocket } from '../core/stale-socket.js';
 import net from 'node:net';
 import { UmdError } from '../core/errors.js';
@@ -223,6 +224,7 @@ export class Daemon {
     const closing = server ? new Promise((resolve) => server.close(resolve)) : Promise.resolve();
     this.#clients.destroyAll();
     await this.registry.closeAll();
+    await dropLauncherStock(this.paths.pipes);
     if (sameDir(this.paths.dir, this.#identity)) dropSharedPipeStock(this.paths.pipes);
     await closing;
     try {

@@ -117,15 +117,17 @@ export class HandlerCgroups {
    * remove, and the daemon's event loop serves every other driver meanwhile.
    */
   static async create(support: CgroupSupport, driver: string, pidsMax: number | null, memoryBytes: number | null): Promise<HandlerCgroups> {
+    const groups = await HandlerCgroups.#make(support, driver, { pids: pidsMax !== null, memory: memoryBytes !== null });
+    await groups.limit(driver, pidsMax, memoryBytes);
+    return groups;
+  }
+
+  static async #make(support: CgroupSupport, driver: string, want: { pids: boolean; memory: boolean }): Promise<HandlerCgroups> {
     const name = `${driver}.${process.pid}.${++made}`;
     const dirs: string[] = [];
-    const settings: Array<[string | null, number | null, string[]]> = [
-      [support.pids, pidsMax, ['pids.max']],
-      [support.memory, memoryBytes, ['memory.limit_in_bytes', 'memory.memsw.limit_in_bytes']],
-    ];
     try {
-      for (const [parent, value, files] of settings) {
-        if (parent === null || value === null) continue;
+      for (const [parent, wanted] of [[support.pids, want.pids], [support.memory, want.memory]] as const) {
+        if (parent === null || !wanted) continue;
         const dir = path.join(parent, name);
         await mkdir(dir, { mode: 0o755 }).catch(async (error: NodeJS.ErrnoException) => {
           // Left by a dead daemon whose pid this one now has: empty, so removable.
@@ -134,20 +136,32 @@ export class HandlerCgroups {
           await mkdir(dir, { mode: 0o755 });
         });
         dirs.push(dir);
+      }
+    } catch (error) {
+      await new HandlerCgroups(dirs).removeNow();
+      throw cgroupError(driver, name, error);
+    }
+    return new HandlerCgroups(dirs);
+  }
+
+  /** Sets `pids.max` and the memory limit (null: that one is left as it is); on failure the groups are removed. */
+  async limit(driver: string, pidsMax: number | null, memoryBytes: number | null): Promise<void> {
+    try {
+      for (const dir of this.#dirs) {
+        const pids = path.basename(path.dirname(path.dirname(dir))) === 'pids';
+        const value = pids ? pidsMax : memoryBytes;
         // memsw (memory plus swap) exists only with swap accounting; it must not be below the memory limit.
+        const files = pids ? ['pids.max'] : ['memory.limit_in_bytes', 'memory.memsw.limit_in_bytes'];
+        if (value === null) continue;
         for (const file of files) {
           const target = path.join(dir, file);
           if (file === files[0] || (await exists(target))) await writeFile(target, String(value));
         }
       }
     } catch (error) {
-      await new HandlerCgroups(dirs).removeNow();
-      throw new UmdError('EIO', `driver ${driver}: cannot set up the handler's cgroup ${name}: ${(error as Error).message}`, {
-        cause: error,
-        suggestions: ['Check that the daemon may write under /sys/fs/cgroup/pids/umd and /sys/fs/cgroup/memory/umd'],
-      });
+      await this.removeNow();
+      throw cgroupError(driver, path.basename(this.#dirs[0] ?? ''), error);
     }
-    return new HandlerCgroups(dirs);
   }
 
   /** Removes the groups that are empty now; returns those that are not. */
@@ -167,6 +181,13 @@ export class HandlerCgroups {
   async remove(): Promise<void> {
     for (let attempt = 0; attempt < 40 && (await this.removeNow()).length > 0; attempt++) await sleep(25);
   }
+}
+
+function cgroupError(driver: string, name: string, error: unknown): UmdError {
+  return new UmdError('EIO', `driver ${driver}: cannot set up the handler's cgroup ${name}: ${(error as Error).message}`, {
+    cause: error,
+    suggestions: ['Check that the daemon may write under /sys/fs/cgroup/pids/umd and /sys/fs/cgroup/memory/umd'],
+  });
 }
 
 async function exists(file: string): Promise<boolean> {

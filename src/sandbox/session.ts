@@ -1,4 +1,5 @@
 import { chmodSync } from 'node:fs';
+import path from 'node:path';
 import type { UmdContext } from '../core/context.js';
 import { handlerCommand, requireLauncher, type LaunchOptions } from '../core/launch.js';
 import type { LogLevel } from '../core/log.js';
@@ -8,11 +9,12 @@ import { cgroupSupport, HandlerCgroups } from './cgroup.js';
 import { needsLoader } from './elf.js';
 import { KmsgSink } from './kmsg.js';
 import { planSandbox, type SandboxPlan } from './plan.js';
+import { stockConfig, stockLimits, stockShape } from './stock-config.js';
+import { discardStock, endStock, type LauncherStock, type StockedLauncher, type StockLimits } from './stock.js';
 import { requirementError, sandboxWarnings } from './warnings.js';
 
-/** What a sandbox needs of umd's context: the launcher, and what it says the system grants. */
 /** What the sandbox takes from the context: the launcher, the probe, and the runtime dir it keeps out of every root. */
-export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe' | 'runtimeDir'>;
+export type SandboxContext = Pick<UmdContext, 'launcher' | 'probe' | 'runtimeDir' | 'blobsDir'>;
 
 export interface SessionOptions {
   context: SandboxContext;
@@ -20,11 +22,19 @@ export interface SessionOptions {
   handlerName: string;
   manifest: DriverManifest;
   launch: LaunchOptions;
-  /** The private, verified copy of the blob; the driver's /dev/kmsg FIFO goes beside it (`<copy>.kmsg`). */
+  /** The private, verified copy of the blob; the driver's /dev/kmsg FIFO goes beside it (`<copy>.kmsg`), or is a stock's own. */
   blobCopy: string;
   log: (level: LogLevel, message: string, source?: string) => void;
   /** Puts a FIFO made ahead at `target` with `mode` (false: it could not); without it, the launcher makes the kmsg FIFO. */
   fifoAt?: (target: string, mode: number) => Promise<boolean>;
+  /** The daemon's stock of launchers started ahead; the load's first start takes one when its sandbox fits (stock-config.ts). */
+  stock?: LauncherStock;
+}
+
+/** The blob copy as the stock names it, `DRIVER/HANDLER` beneath the blobs dir, or null if it is not there. */
+function stockBlobPath(context: SandboxContext, blobCopy: string): string | null {
+  const relative = path.relative(context.blobsDir, blobCopy);
+  return relative.split(path.sep).length === 2 && !relative.startsWith('..') ? relative : null;
 }
 
 /** The sandbox of `manifest` on this system, as a load of it would get it (for `umd info` too). */
@@ -48,13 +58,26 @@ export class SandboxSession {
   readonly #launcher: string;
   readonly #kmsg: KmsgSink | null;
   readonly #cgroups: HandlerCgroups | null;
+  /** A stock launcher for the load's first start, until that start takes it. */
+  #stocked: StockedLauncher | null;
+  /** The daemon's stock, and the shape of stock this sandbox can take (null: none). */
+  readonly #stock: { stock: LauncherStock; shape: string[]; limits: StockLimits } | null;
 
-  private constructor(plan: SandboxPlan, launch: LaunchOptions, launcher: string, kmsg: KmsgSink | null, cgroups: HandlerCgroups | null) {
+  private constructor(
+    plan: SandboxPlan,
+    launch: LaunchOptions,
+    launcher: string,
+    kmsg: KmsgSink | null,
+    cgroups: HandlerCgroups | null,
+    stock: { stock: LauncherStock; shape: string[]; limits: StockLimits; stocked: StockedLauncher | null } | null,
+  ) {
     this.plan = plan;
     this.#launch = launch;
     this.#launcher = launcher;
     this.#kmsg = kmsg;
     this.#cgroups = cgroups;
+    this.#stocked = stock?.stocked ?? null;
+    this.#stock = stock;
   }
 
   static async open(o: SessionOptions): Promise<SandboxSession> {
@@ -68,22 +91,51 @@ export class SandboxSession {
     // The handler's uid reaches the copy only through the fd the launcher opens; it must be allowed to execute it.
     if (plan.switchesUser) chmodSync(o.blobCopy, 0o555);
     const limits = plan.limits;
-    const cgroups =
-      limits && (plan.enforcement.processes === 'cgroup' || plan.enforcement.memory === 'cgroup')
-        ? await HandlerCgroups.create(
-            cgroupSupport(0),
-            o.driver,
-            plan.enforcement.processes === 'cgroup' && limits.processes !== null ? limits.processes + supervisors(plan) : null,
-            plan.enforcement.memory === 'cgroup' ? limits.memoryBytes : null,
-          )
+    const pidsMax = limits && plan.enforcement.processes === 'cgroup' && limits.processes !== null ? limits.processes + supervisors(plan) : null;
+    const memoryBytes = limits && plan.enforcement.memory === 'cgroup' ? limits.memoryBytes : null;
+    const shape = o.stock && stockBlobPath(o.context, o.blobCopy) ? stockShape(plan, o.manifest.readOnlyPaths) : null;
+    const stocked = shape ? (o.stock?.take(shape, stockLimits(plan)) ?? null) : null;
+    try {
+      const cgroups = stocked
+        ? stocked.cgroups
+        : limits && (pidsMax !== null || memoryBytes !== null)
+          ? await HandlerCgroups.create(cgroupSupport(0), o.driver, pidsMax, memoryBytes)
+          : null;
+      // A stock's own FIFO, bound at its /dev/kmsg already (or about to be: it stays where the stock opens it), becomes the driver's.
+      const fifoAt = stocked ? async () => true : o.fifoAt;
+      const kmsg = plan.privateKmsg
+        ? await KmsgSink.open(stocked?.kmsg ?? `${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName), fifoAt).catch((error: unknown) => {
+            void cgroups?.remove();
+            throw error;
+          })
         : null;
-    const kmsg = plan.privateKmsg
-      ? await KmsgSink.open(`${o.blobCopy}.kmsg`, o.context.launcher, (level, message) => o.log(level, message, o.handlerName), o.fifoAt).catch((error: unknown) => {
-          void cgroups?.remove();
-          throw error;
-        })
-      : null;
-    return new SandboxSession(plan, o.launch, o.context.launcher, kmsg, cgroups);
+      const stock = o.stock && shape ? { stock: o.stock, shape, limits: stockLimits(plan), stocked } : null;
+      return new SandboxSession(plan, o.launch, o.context.launcher, kmsg, cgroups, stock);
+    } catch (error) {
+      if (stocked) await discardStock(stocked);
+      throw error;
+    }
+  }
+
+  /**
+   * The stock launcher this load's first start takes, once, with the words
+   * its control descriptor gets; null when there is none (or they cannot be
+   * said), and then the start spawns a launcher as usual.
+   */
+  takeStocked(context: SandboxContext, blobCopy: string, env: Record<string, string>, pipeSize: number): (StockedLauncher & { config: Buffer }) | null {
+    const stocked = this.#stocked;
+    this.#stocked = null;
+    const blob = stockBlobPath(context, blobCopy);
+    const config = stocked && blob ? stockConfig(this.plan, blob, env, pipeSize) : null;
+    if (stocked && config) return { ...stocked, config };
+    // Its FIFO and cgroups are this load's now: only its processes go.
+    if (stocked) void endStock(stocked);
+    return null;
+  }
+
+  /** After a start (that took a stock or found none): a stock of this shape for the next load, made in the background. */
+  replenish(): void {
+    this.#stock?.stock.refill(this.#stock.shape, this.#stock.limits);
   }
 
   command(blob: string): { command: string; args: string[]; supervised: boolean; infoFd: number } {
@@ -93,7 +145,10 @@ export class SandboxSession {
 
   /** At unload, after the handler is reaped: stop reading the driver's /dev/kmsg, remove it and the cgroups. */
   async close(): Promise<void> {
+    if (this.#stocked) await endStock(this.#stocked);
+    this.#stocked = null;
     this.#kmsg?.close();
     await this.#cgroups?.remove();
   }
 }
+

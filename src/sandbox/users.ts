@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { UmdError } from '../core/errors.js';
 
 export interface Account {
@@ -11,7 +11,26 @@ interface Databases {
   group: string;
 }
 
+/** Identity of a file's current content (inode, size, change time), or '' when it cannot be read. */
+function version(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.ctimeNs}:${st.mtimeNs}`;
+  } catch {
+    return '';
+  }
+}
+
+let cached: { versions: string; db: Databases } | null = null;
+
+/**
+ * /etc/passwd and /etc/group as they are now: read again whenever either
+ * file changed (a new inode, size or change time), else the last reading,
+ * so a load does not read and split both each time.
+ */
 function readDatabases(): Databases {
+  const versions = `${version('/etc/passwd')}|${version('/etc/group')}`;
+  if (cached?.versions === versions) return cached.db;
   const read = (file: string) => {
     try {
       return readFileSync(file, 'utf8');
@@ -19,18 +38,29 @@ function readDatabases(): Databases {
       return '';
     }
   };
-  return { passwd: read('/etc/passwd'), group: read('/etc/group') };
+  cached = { versions, db: { passwd: read('/etc/passwd'), group: read('/etc/group') } };
+  return cached.db;
 }
 
-/** `name:x:id:...` lines of /etc/passwd or /etc/group; for passwd, `gid` is the user's own group. */
-function entries(text: string): Array<{ name: string; id: number; gid: number }> {
-  return text.split('\n').flatMap((line) => {
-    const [name, , id, gid] = line.split(':');
-    return name && /^\d+$/.test(id ?? '') ? [{ name, id: Number(id), gid: Number(gid) }] : [];
-  });
+type Entry = { name: string; id: number; gid: number };
+
+const parsed = new Map<string, Entry[]>();
+
+/** `name:x:id:...` lines of /etc/passwd or /etc/group; for passwd, `gid` is the user's own group. The last two texts' are kept. */
+function entries(text: string): Entry[] {
+  let list = parsed.get(text);
+  if (!list) {
+    list = text.split('\n').flatMap((line) => {
+      const [name, , id, gid] = line.split(':');
+      return name && /^\d+$/.test(id ?? '') ? [{ name, id: Number(id), gid: Number(gid) }] : [];
+    });
+    if (parsed.size >= 2) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(text, list);
+  }
+  return list;
 }
 
-function find(list: Array<{ name: string; id: number; gid: number }>, spec: string | number) {
+function find(list: Entry[], spec: string | number) {
   return list.find((e) => (typeof spec === 'number' ? e.id === spec : e.name === spec));
 }
 

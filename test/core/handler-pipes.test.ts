@@ -33,6 +33,6 @@ test.serial('each start gets fresh pipes, more than a batch of them (16), and un
   const reports = () => logs.filter((e) => e.message === 'pipes: stdin pipe, stdout pipe of 131072 bytes').length;
   t.true(await eventually(() => reports() === 19), `${reports()} reports`);
   await manager.unload();
-  t.deepEqual(readdirSync(blobsDir), []);
+  t.deepEqual(readdirSync(path.join(blobsDir, 'piped')), []);
   t.true(await eventually(() => fds() === before), `descriptors: ${before} before, ${fds()} after`);
 });

@@ -54,7 +54,8 @@ test('unload kills the handler, removes the blob copy and marks the driver not l
   t.deepEqual(readdirSync(blobsDir), ['sample']);
   t.deepEqual(await manager.unload(), { pid });
   t.false(alive(pid as number));
-  t.deepEqual(readdirSync(blobsDir), []);
+  // The copy is gone; its (empty, private) directory is kept for the next load.
+  t.deepEqual(readdirSync(path.join(blobsDir, 'sample')), []);
   t.is(manager.state, 'unloaded');
   const again = await t.throwsAsync(manager.unload(), { instanceOf: UmdError });
   t.is(again?.code, 'ENOENT');
