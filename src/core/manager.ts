@@ -21,6 +21,11 @@ import { StartLimit } from './start-limit.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DriverLog } from './driver-log.js';
 
+/** How long a handler whose request failed may take to exit by itself before it is killed (its own status is logged then). */
+const EXIT_GRACE_MS = 100;
+/** The same for one that closed its stdout: it is ending, and its exit may be slow to be reported under load. */
+const EXIT_GRACE_AFTER_EOF_MS = 1000;
+
 export * from './manager-types.js';
 
 /**
@@ -501,7 +506,8 @@ export class DriverManager {
     if (!handler) return null;
     this.#handler = null;
     // After a failed request the handler may be ending by itself: let it, so its own status is what is logged.
-    if (!handler.exited && !options.now) await handler.exitedWithin(100);
+    // One that closed its stdout is ending; on a busy machine its exit can take longer to be reported.
+    if (!handler.exited && !options.now) await handler.exitedWithin(handler.reader.endedByPeer ? EXIT_GRACE_AFTER_EOF_MS : EXIT_GRACE_MS);
     return handler.kill();
   }
 

@@ -48,6 +48,11 @@ export class ExactReader {
     this.#socket.on('error', (error: Error) => this.#onEnd(`pipe error: ${error.message}`));
   }
 
+  /** True once the other end closed the pipe (or it failed): a handler doing that is ending. */
+  get endedByPeer(): boolean {
+    return this.#ended !== null && this.#ended !== 'was closed by umd';
+  }
+
   /** Bytes that arrived while no read was waiting for them (all dropped). */
   get unexpected(): number {
     return this.#unexpected;
