@@ -2,6 +2,7 @@ import path from 'node:path';
 import { BenchDaemon, BIN, BUILTIN_DRIVERS, mustRun, ROOT, scratchDir, timeProcess, type Run } from '../lib/env.js';
 import type { BenchOptions } from '../lib/options.js';
 import { atMost, figure, perRound, REPORT_ONLY, type Figure } from '../lib/report.js';
+import { buildOclifFloor } from '../lib/oclif-floor.js';
 import { summarize } from '../lib/stats.js';
 
 /** The one-shot forms scripts use (issue 14, P3), each with what its output must be. */
@@ -37,6 +38,8 @@ async function checked(command: string, args: string[], env: Record<string, stri
 export async function p3(options: BenchOptions): Promise<Figure[]> {
   const bare: number[] = [];
   const floor: number[] = [];
+  const oclifFloor: number[] = [];
+  const [oclifFile = '', ...oclifArgs] = await buildOclifFloor();
   const times = new Map<string, number[]>();
   // Both entries search the repo's drivers first: dist/umd would otherwise find
   // sample in its embedded copy, and a driver loaded from one package dir is
@@ -57,6 +60,7 @@ export async function p3(options: BenchOptions): Promise<Figure[]> {
     for (let round = 0; round < options.rounds; round++) {
       bare.push((await mustRun(process.execPath, ['-e', '0'])).ms);
       floor.push(await checked(process.execPath, [FLOOR], daemon.env, /^umd: sample: 4 bytes accepted\n$/));
+      oclifFloor.push(await checked(oclifFile, oclifArgs, daemon.env, /^\{\n {2}"hello": "umd",\n {2}"drivers": \d+\n\}\n$/));
       await pass(true);
     }
   } finally {
@@ -66,6 +70,9 @@ export async function p3(options: BenchOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
   const floorSummary = summarize(floor);
   figures.push(figure('P3 floor', 'bare Node: socket, one send, print (no CLI)', { label: 'node dist/bench/floor-send.js', unit: 'ms', summary: floorSummary }, base, floorSummary.median / base.summary.median, REPORT_ONLY, [perRound(floor, bare)]));
+  const oclifSummary = summarize(oclifFloor);
+  const oclifSubject = { label: 'the smallest oclif CLI (bench/floor/oclif-hello.ts: one command, `hello --json`, one `list` asked of the daemon), bundled and started as bin/run.js starts umd', unit: 'ms', summary: oclifSummary };
+  figures.push(figure('P3 oclif', 'oclif floor: one oclif command, one daemon request', oclifSubject, base, oclifSummary.median / base.summary.median, REPORT_ONLY, [perRound(oclifFloor, bare)]));
   for (const entry of ENTRIES) {
     for (const form of FORMS) {
       const samples = times.get(`${form.name}|${entry.name}`) ?? [];
