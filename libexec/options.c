@@ -106,16 +106,38 @@ static int listed(const char *opt, const char *const *list, size_t n)
 	return 0;
 }
 
+/*
+ * A uid or gid: decimal digits only, below (uid_t)-1. sscanf's %lu took a
+ * sign and more than 32 bits, which the cast to uid_t wrapped: 4294967296
+ * became 0 (root) and 4294967295 became -1 (setresuid: "leave it", root).
+ */
+static int parse_id(const char *start, const char *end, unsigned long long *id)
+{
+	unsigned long long value = 0;
+
+	if (start == end || end - start > 10)
+		return 0;
+	for (const char *c = start; c < end; c++) {
+		if (*c < '0' || *c > '9')
+			return 0;
+		value = value * 10 + (unsigned long long)(*c - '0');
+	}
+	if (value >= (unsigned long long)(uid_t)-1)
+		return 0;
+	*id = value;
+	return 1;
+}
+
 static int valued_option(struct sandbox *sb, const char *opt, const char *arg)
 {
 	if (strcmp(opt, "--user") == 0) {
-		unsigned long uid, gid;
-		char tail;
-		int ok = sscanf(arg, "%lu:%lu%c", &uid, &gid, &tail) == 2;
+		const char *colon = strchr(arg, ':');
+		unsigned long long uid, gid;
+		int ok = colon && parse_id(arg, colon, &uid) && parse_id(colon + 1, colon + 1 + strlen(colon + 1), &gid);
 
 		sb->set_user = 1;
-		sb->uid = (uid_t)uid;
-		sb->gid = (gid_t)gid;
+		sb->uid = ok ? (uid_t)uid : (uid_t)65534;
+		sb->gid = ok ? (gid_t)gid : (gid_t)65534;
 		return ok ? 0 : -1;
 	}
 	if (strcmp(opt, "--unshare") == 0)

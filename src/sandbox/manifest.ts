@@ -59,9 +59,12 @@ function invalid(file: string, field: string, expected: string, got: unknown): U
   });
 }
 
+/** Ids are 32 bits, and (uid_t)-1 means "unchanged" to setresuid: 4294967295 and beyond would run the handler as root. */
+const MAX_ID = 0xffffffff;
+
 function checkAccount(file: string, field: string, value: unknown): void {
   if (value === undefined) return;
-  const ok = (typeof value === 'string' && ACCOUNT.test(value) && value !== 'root') || (Number.isSafeInteger(value) && (value as number) > 0);
+  const ok = (typeof value === 'string' && ACCOUNT.test(value) && value !== 'root') || (Number.isSafeInteger(value) && (value as number) > 0 && (value as number) < MAX_ID);
   if (!ok) throw invalid(file, field, 'a user or group name or a positive id, not root', value);
 }
 
