@@ -8,6 +8,9 @@ const PER_START = new Set(['--user', '--rlimit', '--seccomp']);
 const OWN = new Set(['--kmsg', '--cgroup']);
 /** The control descriptor takes at most this many bytes (libexec/stock.c). */
 const MAX_CONFIG = 16384;
+/** It takes at most this many --env words (libexec/stock.c STOCK_MAX_ENV) and a --pipe-size up to 1 GiB; more ends it with 126. */
+const MAX_ENV = 256;
+const MAX_PIPE_SIZE = 1 << 30;
 
 /**
  * The launcher options a stock launcher must have been started with to
@@ -58,7 +61,7 @@ export function stockLimits(plan: SandboxPlan): StockLimits {
  * The words a stock launcher reads on its control descriptor to become the
  * handler `blob` (`DRIVER/HANDLER` in the blobs dir) of `plan`, each
  * NUL-terminated; null when they cannot be said that way (a NUL in the
- * environment, or more than the stock reads).
+ * environment, or more than the stock reads: bytes, variables, pipe size).
  */
 export function stockConfig(plan: SandboxPlan, blob: string, env: Record<string, string>, pipeSize: number): Buffer | null {
   const words: string[] = [];
@@ -68,7 +71,8 @@ export function stockConfig(plan: SandboxPlan, blob: string, env: Record<string,
   for (const [name, value] of Object.entries(env)) words.push('--env', `${name}=${value}`);
   words.push('--', blob);
   const badName = Object.keys(env).some((name) => name.length === 0 || name.includes('='));
-  if (badName || words.some((word) => word.includes('\0'))) return null;
+  const tooMany = Object.keys(env).length > MAX_ENV || !(pipeSize > 0 && pipeSize <= MAX_PIPE_SIZE);
+  if (badName || tooMany || words.some((word) => word.includes('\0'))) return null;
   const config = Buffer.from(words.map((word) => `${word}\0`).join(''));
   return config.length <= MAX_CONFIG ? config : null;
 }
