@@ -196,6 +196,30 @@ static void make_scratch(const struct sandbox *sb)
 		sandbox_fail("mount the scratch /tmp");
 }
 
+/*
+ * The parts of the private /proc through which a process could change the
+ * kernel (sysctls, SysRq, interrupt and bus settings), made read-only as
+ * bubblewrap does: only the namespace's own root could write them, and the
+ * handler never runs as root, but a bug that let it would stop here too.
+ */
+static const char *const proc_read_only[] = { "sys", "sysrq-trigger", "irq", "bus" };
+
+static void cover_proc(void)
+{
+	for (size_t i = 0; i < sizeof(proc_read_only) / sizeof(proc_read_only[0]); i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), BASE "/proc/%s", proc_read_only[i]);
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+			if (errno == ENOENT)
+				continue;
+			sandbox_fail(path);
+		}
+		if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			sandbox_fail(path);
+	}
+}
+
 void root_build(const struct sandbox *sb, int with_proc)
 {
 	/* The modes below are meant as written, whatever umask the daemon had when it spawned us. */
@@ -215,6 +239,7 @@ void root_build(const struct sandbox *sb, int with_proc)
 		make_dirs(BASE "/proc");
 		if (mount("proc", BASE "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			sandbox_fail("mount /proc");
+		cover_proc();
 	}
 	if (sb->scratch)
 		make_scratch(sb);

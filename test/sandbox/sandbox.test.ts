@@ -34,6 +34,13 @@ test('a handler has no capabilities and no_new_privs, runs under seccomp, and as
   t.true(lines.includes(`Seccomp:\t${has('seccomp') ? 2 : 0}`));
 });
 
+only(has('private-proc'), 'needs a private /proc')('the kernel\'s knobs in the private /proc (/proc/sys, /proc/sysrq-trigger) are on read-only mounts', async (t) => {
+  const { lines } = await inside(t);
+  t.true(lines.includes('mount /proc/sys ro'), lines.join('\n'));
+  // A kernel without SysRq has no /proc/sysrq-trigger.
+  t.true(lines.includes('mount /proc/sysrq-trigger ro') || lines.includes('mount /proc/sysrq-trigger missing'), lines.join('\n'));
+});
+
 only(root, 'needs root')('driver.json "user" and "group" pick the uid and gid, by number too', async (t) => {
   const { lines } = await inside(t, { user: 4242, group: 4343 });
   t.true(lines.includes('Uid:\t4242\t4242\t4242\t4242'), lines.join('\n'));
