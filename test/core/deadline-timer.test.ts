@@ -62,3 +62,17 @@ test('a stopped timer calls nothing', async (t) => {
   await sleep(30);
   t.is(calls, 0);
 });
+
+test('a deadline beyond the largest timer delay (2^31 - 1 ms) neither expires early nor spins on 1 ms timers', async (t) => {
+  const timer = new DeadlineTimer();
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  let calls = 0;
+  timer.arm(2 ** 31 + 60_000, () => calls++);
+  await sleep(100);
+  timer.stop();
+  process.off('warning', onWarning);
+  t.is(calls, 0);
+  t.deepEqual(warnings.filter((name) => name === 'TimeoutOverflowWarning'), []);
+});
