@@ -1,3 +1,6 @@
+/** The largest delay setTimeout takes; a longer one is set to 1 ms (TimeoutOverflowWarning). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
 /**
  * The deadline of one request at a time (one per driver: its lock lets one
  * exchange run), on one timer that is not set per request. `arm` records
@@ -45,7 +48,8 @@ export class DeadlineTimer {
   #set(at: number): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#firesAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(1, Math.ceil(at - performance.now())));
+    // A deadline further off than the largest delay is reached in several timers: #fire sets the next.
+    this.#timer = setTimeout(() => this.#fire(), Math.min(MAX_DELAY_MS, Math.max(1, Math.ceil(at - performance.now()))));
   }
 
   #fire(): void {

@@ -441,7 +441,11 @@ export class DriverManager {
     if (!this.hooks.postStart) return;
     const timeoutMs = this.#timeout();
     const settled: Buffer[] = [];
+    // The driver's deadline timer serves one exchange at a time: a hook still running after post_start
+    // ended (its own deadline passed) must not arm it over a later request's deadline.
+    let ended = false;
     const send = async (request: Buffer): Promise<Buffer> => {
+      if (ended) throw new UmdError('EFAULT', `driver ${this.name}: post_start of ${handler.name} (pid ${handler.pid}) has ended; its send is closed`);
       const reply = replyPool.take(this.hooks.replySize);
       const answer = await this.#exchange(handler, request, reply, timeoutMs); // failed: not given back, a read may hold it until the reap
       settled.push(reply);
@@ -451,8 +455,10 @@ export class DriverManager {
       // The hook's own deadline comes after its exchanges' (and their kill grace), so theirs report first.
       await withDeadline(this.hooks.postStart(send), timeoutMs + this.#opts.killGraceMs + POST_START_REAP_MARGIN_MS, () => new UmdError('ETIMEDOUT', `post_start did not finish within ${timeoutMs} ms`));
     } catch (error) {
+      ended = true; // before the shutdown's wait: the hook may still be running
       throw await this.#postStartFailed(handler, error);
     } finally {
+      ended = true;
       for (const reply of settled) replyPool.give(reply);
     }
   }
