@@ -153,3 +153,19 @@ test('a runtime dir on a noexec mount is refused at load with EACCES and the fix
   t.regex(error?.message ?? '', /^cannot run driver sample's handler from .*\/noexec\/blobs\/sample: .* \(a noexec mount\?\)$/);
   t.deepEqual(readdirSync(path.join(mountPoint, 'blobs')), []);
 });
+
+test('a request written straight to a handler that closed its stdin (EPIPE) fails as a rejection, not a throw: the lock is released and the next request gets a fresh handler', async (t) => {
+  const { manager } = await makeManager(t, 'nostdin', { handler: fixture('closes_stdin_after_first'), timeoutMs: 5000 }, { killGraceMs: 200 });
+  const { pid } = await manager.load();
+  const sent = manager.send('7');
+  t.true(sent instanceof Promise);
+  const error = await t.throwsAsync(sent, { instanceOf: UmdError });
+  t.is(error?.code, 'EFAULT');
+  t.regex(error?.message ?? '', new RegExp(`write to handler closes_stdin_after_first \\(pid ${pid}\\) failed: .*EPIPE`));
+  t.false(alive(pid as number));
+  // Queued behind the failed one, two requests each get a handler and their reply.
+  const [a, b] = await Promise.allSettled([manager.send('1'), manager.send('2')]);
+  t.is(a.status, 'rejected'); // the fresh handler closes its stdin after post_start too
+  t.is(b.status, 'rejected');
+  t.is(manager.status.restarts, 2);
+});
