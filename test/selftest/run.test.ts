@@ -64,3 +64,17 @@ test('the first send that fails ends the selftest at its iteration; no send is s
   t.is(events.filter((e) => e.what === 'start').length, 7 + SELFTEST_WINDOW);
   t.is(events.filter((e) => e.what === 'end').length, 7 + SELFTEST_WINDOW, 'the sends already made were answered before it returned');
 });
+
+test('a send that throws instead of rejecting (a library target that is not async) fails the selftest at its iteration, as before the window', async (t) => {
+  let sends = 0;
+  const target: SelftestTarget = {
+    load: async () => undefined,
+    send: (_driver, input) => {
+      if (sends++ === 3) throw new UmdError('EINVAL', `cannot send ${input}`);
+      return Promise.resolve({ loadedOnDemand: false });
+    },
+    unload: async () => undefined,
+  };
+  const result = await runSelftest(target, { driver: 'sample', iterations: 20, unloadEvery: 50, seed: 9 });
+  t.like(result, { result: 'fail', completed: 3, failures: 1, error: { code: 'EINVAL', iteration: 3, offset: offsets(9, 4)[3] } });
+});
