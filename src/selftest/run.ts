@@ -114,7 +114,8 @@ export async function runSelftest(
   const inFlight: Array<{ offset: number; sent: Promise<Settled> }> = [];
   const sendNext = () => {
     const offset = (random.next() % 128) * 1024;
-    const sent = target.send(options.driver, String(offset)).then(
+    // A send that throws (a target that is not async) fails its iteration, as one that rejects does.
+    const sent = new Promise<{ loadedOnDemand: boolean }>((resolve) => resolve(target.send(options.driver, String(offset)))).then(
       (answer): Settled => ({ ok: true, loadedOnDemand: answer.loadedOnDemand }),
       (error: unknown): Settled => ({ ok: false, error }),
     );
