@@ -169,3 +169,17 @@ test('a request written straight to a handler that closed its stdin (EPIPE) fail
   t.is(b.status, 'rejected');
   t.is(manager.status.restarts, 2);
 });
+
+test('close (daemon shutdown) starts no handler for the requests queued behind the one in flight: they fail at once', async (t) => {
+  const { manager, logs } = await makeManager(t, 'eof', { handler: fixture('closes_stdout_after_first') });
+  await manager.load();
+  const loadedBefore = logs.filter((e) => e.message.startsWith('Loaded closes_stdout_after_first pid')).length;
+  const sends = [1, 2, 3, 4].map(async (n) => manager.send(String(n)).then(() => 'answered', (error: UmdError) => error.code));
+  // The first request is failing (the handler closed its stdout) and its handler is in its grace to exit.
+  t.true(await eventually(() => manager.status.pid === null));
+  await manager.close();
+  const outcomes = await Promise.all(sends);
+  t.false(outcomes.includes('answered'));
+  t.is(logs.filter((e) => e.message.startsWith('Loaded closes_stdout_after_first pid')).length, loadedBefore, 'no handler started once close began');
+  t.is(manager.state, 'unloaded');
+});
