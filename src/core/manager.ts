@@ -66,6 +66,10 @@ export class DriverManager {
   #startsThisLoad = 0;
   #stats = { requests: 0, failures: 0, restarts: 0 };
   #lastError: UmdError | null = null;
+  /** While close() runs: requests queued on the lock fail instead of starting handlers. */
+  #closing = false;
+  /** A handler #shutdown is giving its grace to exit: close() kills it at once. */
+  #ending: HandlerProcess | null = null;
 
   constructor(pkg: DriverPackage, hooks: AnyManagerHooks, options: ManagerOptions) {
     this.name = pkg.name;
@@ -250,6 +254,12 @@ export class DriverManager {
   async #sendRecv<R>(request: Buffer, timeoutMs: number | undefined, check: (reply: Buffer) => R): Promise<SendOutcome<R>> {
     if (!this.#lock.tryAcquire()) await this.#lock.acquire();
     try {
+      if (this.#closing) {
+        throw new UmdError('EBUSY', `driver ${this.name} was closed while this request waited for it (umd is shutting down, or replaced its manager)`, {
+          suggestions: ['Send it again'],
+          driver: this.name,
+        });
+      }
       const loadedOnDemand = !this.#loaded && (await this.#loadOnDemand());
       const live = this.#liveHandler();
       const { handler, started } = live ? { handler: live, started: false } : await this.#ready();
@@ -513,7 +523,14 @@ export class DriverManager {
     this.#handler = null;
     // After a failed request the handler may be ending by itself: let it, so its own status is what is logged.
     // One that closed its stdout is ending; on a busy machine its exit can take longer to be reported.
-    if (!handler.exited && !options.now) await handler.exitedWithin(handler.reader.endedByPeer ? EXIT_GRACE_AFTER_EOF_MS : EXIT_GRACE_MS);
+    if (!handler.exited && !options.now) {
+      this.#ending = handler;
+      try {
+        await handler.exitedWithin(handler.reader.endedByPeer ? EXIT_GRACE_AFTER_EOF_MS : EXIT_GRACE_MS);
+      } finally {
+        this.#ending = null;
+      }
+    }
     return handler.kill();
   }
 
@@ -525,10 +542,15 @@ export class DriverManager {
 
   /** Kills the handler at once, then unloads: for daemon shutdown, never waits on a stuck request. */
   async close(): Promise<void> {
-    this.#handler?.killNow();
-    await this.#lock.run(async () => {
-      if (this.#loaded) await this.#unloadLocked();
-      this.#deadline.stop();
-    });
+    this.#closing = true;
+    (this.#handler ?? this.#ending)?.killNow();
+    try {
+      await this.#lock.run(async () => {
+        if (this.#loaded) await this.#unloadLocked();
+        this.#deadline.stop();
+      });
+    } finally {
+      this.#closing = false;
+    }
   }
 }
