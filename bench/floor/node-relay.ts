@@ -3,16 +3,17 @@
 // process (a daemon written in plain Node, no umd code) owns a persistent
 // sample_umh on FIFOs, the reply pipe sized by LAUNCHER (libexec/umd-exec
 // --pipe-size) and read with `onread` into one buffer, as umd reads a
-// handler; this process sends it N requests over a Unix stream socket, 4
+// handler (bench/floor/fifos.ts); this process sends it N requests over a Unix stream socket, 4
 // bytes each, as a client does, and the relay forwards each to the handler,
 // checks the reply and answers with the same 4 bytes. No JSON, no lock, no
 // deadline, no dispatch. Prints the mean ns per request.
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { OnreadReplies, spawnOnFifos } from './fifos.js';
 
 const REPLY_SIZE = 128 * 1024;
 const [handlerPath, countText, launcher, role, socketPath] = process.argv.slice(2);
@@ -22,61 +23,24 @@ if (!handlerPath || !launcher || !Number.isInteger(count) || count <= 0) {
   process.exit(2);
 }
 
-/** Both ends of a fresh FIFO, the FIFO itself removed. */
-function fifoEnds(dir: string, name: string): { read: number; write: number } {
-  const fifo = path.join(dir, name);
-  execFileSync('mkfifo', ['-m', '0600', fifo]);
-  const both = openSync(fifo, constants.O_RDWR);
-  const read = openSync(fifo, constants.O_RDONLY);
-  const write = openSync(fifo, constants.O_WRONLY);
-  closeSync(both);
-  rmSync(fifo);
-  return { read, write };
-}
-
 /** The relay: the handler on FIFOs, a Unix socket server forwarding 4-byte requests to it. */
 async function relay(): Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'umd-bench-relay-'));
-  const toChild = fifoEnds(dir, 'in');
-  const fromChild = fifoEnds(dir, 'out');
-  rmSync(dir, { recursive: true });
-  const child = spawn(launcher, ['--no-pidns', '--pipe-size', String(REPLY_SIZE), '--', handlerPath], { stdio: [toChild.read, fromChild.write, 'ignore'], env: {} });
-  closeSync(toChild.read);
-  closeSync(fromChild.write);
-  const reply = Buffer.allocUnsafe(REPLY_SIZE);
-  const spare = Buffer.allocUnsafe(64);
-  let filled = REPLY_SIZE;
-  let done: (() => void) | null = null;
-  const pipe = new net.Socket({
-    fd: fromChild.read,
-    readable: true,
-    writable: false,
-    onread: {
-      buffer: () => (filled < REPLY_SIZE ? reply.subarray(filled) : spare),
-      callback: (n: number, into: Buffer) => {
-        if (into === spare) spare.copy(reply, filled, 0, n);
-        filled += n;
-        if (filled === REPLY_SIZE && done) done();
-        return true;
-      },
-    },
-  } as net.SocketConstructorOpts);
+  const { child, requests, replies: fromChild } = spawnOnFifos(launcher, ['--no-pidns', '--pipe-size', String(REPLY_SIZE), '--', handlerPath]);
+  const replies = new OnreadReplies(fromChild, REPLY_SIZE);
   const server = net.createServer((socket) => {
     socket.on('data', (chunk: Buffer) => {
       const request = Buffer.from(chunk.subarray(0, 4));
       const offset = request.readUInt32LE(0);
-      filled = 0;
-      done = () => {
-        done = null;
-        if (reply[offset] !== 1) throw new Error(`node-relay: byte ${offset} of the reply is ${reply[offset]}, expected 1`);
+      void replies.expect().then(() => {
+        if (replies.reply[offset] !== 1) throw new Error(`node-relay: byte ${offset} of the reply is ${replies.reply[offset]}, expected 1`);
         socket.write(request);
-      };
-      writeSync(toChild.write, request);
+      });
+      writeSync(requests, request);
     });
     socket.on('close', () => {
       child.kill('SIGKILL');
-      pipe.destroy();
-      closeSync(toChild.write);
+      replies.destroy();
+      closeSync(requests);
       server.close();
     });
   });

@@ -1,13 +1,11 @@
 // node dist/bench/floor/node-rtt-sync.js HANDLER N: bench/floor/node-rtt.ts
-// with blocking I/O: the handler's stdin and stdout are FIFOs (made with
-// mkfifo(1) in a temp dir), and the round trip is fs.writeSync and
+// with blocking I/O: the handler's stdin and stdout are FIFOs
+// (bench/floor/fifos.ts), and the round trip is fs.writeSync and
 // fs.readSync until the reply is in, on the main thread. What a blocking
 // reader (e.g. a worker thread per driver) could reach from Node; the daemon
 // cannot block its event loop like this. Prints the mean ns per round trip.
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync, constants } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { spawnOnFifos } from './fifos.js';
 
 const REPLY_SIZE = 128 * 1024;
 const [handlerPath, countText] = process.argv.slice(2);
@@ -17,33 +15,16 @@ if (!handlerPath || !Number.isInteger(count) || count <= 0) {
   process.exit(2);
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'umd-bench-fifo-'));
-const requests = path.join(dir, 'in');
-const replies = path.join(dir, 'out');
-execFileSync('mkfifo', ['-m', '0600', requests, replies]);
-// O_RDWR first so that neither open blocks, then the two ends each side keeps.
-function ends(fifo: string): { read: number; write: number } {
-  const both = openSync(fifo, constants.O_RDWR);
-  const read = openSync(fifo, constants.O_RDONLY);
-  const write = openSync(fifo, constants.O_WRONLY);
-  closeSync(both);
-  return { read, write };
-}
-const toChild = ends(requests);
-const fromChild = ends(replies);
-rmSync(dir, { recursive: true });
-const child = spawn(handlerPath, [], { stdio: [toChild.read, fromChild.write, 'ignore'], env: {} });
-closeSync(toChild.read);
-closeSync(fromChild.write);
+const { child, requests, replies } = spawnOnFifos(handlerPath, []);
 
 const reply = Buffer.allocUnsafe(REPLY_SIZE);
 const request = Buffer.alloc(4);
 function roundTrip(offset: number): void {
   request.writeUInt32LE(offset, 0);
-  writeSync(toChild.write, request);
+  writeSync(requests, request);
   let filled = 0;
   while (filled < REPLY_SIZE) {
-    const n = readSync(fromChild.read, reply, filled, REPLY_SIZE - filled, null);
+    const n = readSync(replies, reply, filled, REPLY_SIZE - filled, null);
     if (n === 0) throw new Error('node-rtt-sync: the handler closed its stdout');
     filled += n;
   }
@@ -56,5 +37,5 @@ const start = process.hrtime.bigint();
 for (let i = 0; i < count; i++) roundTrip((i % 128) * 1024);
 process.stdout.write(`${Number(process.hrtime.bigint() - start) / count}\n`);
 child.kill('SIGKILL');
-closeSync(toChild.write);
-closeSync(fromChild.read);
+closeSync(requests);
+closeSync(replies);

@@ -5,14 +5,11 @@
 // offsets (r % 128) * 1024, each reply's byte at the offset checked; after
 // iteration i with i % UNLOAD_EVERY == 0 kill and reap it, so the next round
 // trip starts a fresh one (500 and 50 make 11 starts). The handler is read
-// the quickest way Node has (bench/floor/node-rtt-onread.ts): FIFOs and
-// `onread` into one buffer. No daemon, no socket, no CLI, no sandbox, no umd
+// the quickest way Node has (bench/floor/fifos.ts): FIFOs and `onread`
+// into one buffer. No daemon, no socket, no CLI, no sandbox, no umd
 // code. Timed from outside, as a whole process, like the C baseline.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { closeSync, writeSync } from 'node:fs';
+import { OnreadReplies, spawnOnFifos, type FifoHandler } from './fifos.js';
 
 const REPLY_SIZE = 128 * 1024;
 const [handlerPath, iterationsText, everyText] = process.argv.slice(2);
@@ -23,61 +20,25 @@ if (!handlerPath || !Number.isInteger(iterations) || iterations <= 0 || !Number.
   process.exit(2);
 }
 
-const reply = Buffer.allocUnsafe(REPLY_SIZE);
-const spare = Buffer.allocUnsafe(64);
 const request = Buffer.alloc(4);
-let filled = 0;
-let done: (() => void) | null = null;
 
-interface Handler {
-  child: ChildProcess;
-  requests: number;
-  socket: net.Socket;
-}
-
-/** Both ends of a FIFO, opened without blocking on the other side. */
-function ends(fifo: string): { read: number; write: number } {
-  const both = openSync(fifo, constants.O_RDWR);
-  const read = openSync(fifo, constants.O_RDONLY);
-  const write = openSync(fifo, constants.O_WRONLY);
-  closeSync(both);
-  return { read, write };
+interface Handler extends FifoHandler {
+  reader: OnreadReplies;
 }
 
 async function roundTrip(handler: Handler, offset: number): Promise<void> {
-  filled = 0;
   request.writeUInt32LE(offset, 0);
-  await new Promise<void>((resolve) => {
-    done = resolve;
-    writeSync(handler.requests, request);
-  });
+  const answered = handler.reader.expect();
+  writeSync(handler.requests, request);
+  await answered;
+  const { reply } = handler.reader;
   if (reply[offset] !== 1) throw new Error(`node-selftest: byte ${offset} of the reply is ${reply[offset]}, expected 1`);
 }
 
 async function start(): Promise<Handler> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'umd-bench-selftest-'));
-  execFileSync('mkfifo', ['-m', '0600', path.join(dir, 'in'), path.join(dir, 'out')]);
-  const toChild = ends(path.join(dir, 'in'));
-  const fromChild = ends(path.join(dir, 'out'));
-  rmSync(dir, { recursive: true });
-  const child = spawn(handlerPath, [], { stdio: [toChild.read, fromChild.write, 'ignore'], env: {} });
-  closeSync(toChild.read);
-  closeSync(fromChild.write);
-  const socket = new net.Socket({
-    fd: fromChild.read,
-    readable: true,
-    writable: false,
-    onread: {
-      buffer: () => (filled < REPLY_SIZE ? reply.subarray(filled) : spare),
-      callback: (n: number) => {
-        filled += n;
-        if (filled === REPLY_SIZE && done) done();
-        return true;
-      },
-    },
-  } as net.SocketConstructorOpts);
-  await new Promise((resolve) => child.once('spawn', resolve));
-  const handler = { child, requests: toChild.write, socket };
+  const started = spawnOnFifos(handlerPath, []);
+  const handler = { ...started, reader: new OnreadReplies(started.replies, REPLY_SIZE) };
+  await new Promise((resolve) => handler.child.once('spawn', resolve));
   await roundTrip(handler, 0); // post_start
   return handler;
 }
@@ -86,7 +47,7 @@ async function kill(handler: Handler): Promise<void> {
   const exited = new Promise((resolve) => handler.child.once('exit', resolve));
   handler.child.kill('SIGKILL');
   await exited;
-  handler.socket.destroy();
+  handler.reader.destroy();
   closeSync(handler.requests);
 }
 
