@@ -5,6 +5,7 @@
 // main() hands oclif umd's package as a ready-made root plugin
 // (src/cli/root-plugin.ts) whose commands are the bundle's own index.
 import { build } from 'esbuild';
+import { NODE_CJS } from './esbuild-cjs.mjs';
 import { spawnSync } from 'node:child_process';
 import { readFile, readFileSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -127,10 +128,7 @@ function asciiOnly(file) {
 const result = await build({
   entryPoints: [path.join(dist, 'src/cli/bundle.js')],
   outfile: path.join(dist, 'umd.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
+  ...NODE_CJS,
   // oclif's TypeScript support for development, never used by a built CLI.
   external: ['typescript'],
   define: { UMD_BUNDLED: JSON.stringify({ pjson: bundled, manifest }) },
@@ -138,8 +136,6 @@ const result = await build({
   // oclif checks its own package.json's engines when it loads: inside a bundle
   // that file is not there (the single executable warns), and node is known.
   banner: { js: 'process.env.OCLIF_DISABLE_ENGINE_WARNING ??= "1";' },
-  legalComments: 'none',
-  logLevel: 'warning',
   metafile: true,
 });
 const bytes = Object.values(result.metafile.outputs)[0].bytes;
@@ -150,12 +146,7 @@ process.stdout.write(`umd: wrote dist/umd.cjs (${Math.round(bytes / 1024)} KiB)\
 await build({
   entryPoints: [path.join(dist, 'src/cli/load-bundle.js')],
   outfile: path.join(dist, 'load-bundle.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...NODE_CJS,
 });
 
 // The V8 code cache bin/run.js compiles the bundle with (see scripts/write-code-cache.mjs).

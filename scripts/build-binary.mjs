@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { NODE_CJS } from './esbuild-cjs.mjs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -66,12 +67,7 @@ await build({
   entryPoints: [from('dist/src/cli/sea-snapshot.js')],
   define: { UMD_BUNDLE_PATH: JSON.stringify(from('dist/umd.cjs')) },
   outfile: from('dist/sea/main.cjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...NODE_CJS,
 });
 const config = JSON.parse(readFileSync(from('sea-config.json'), 'utf8'));
 config.assets = {
