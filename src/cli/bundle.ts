@@ -2,7 +2,8 @@
 // the same main() as every other way in, with the package.json and the
 // oclif manifest the bundle was built with. bin/run.js calls run(); run as a
 // program (`node dist/umd.cjs`) the bundle calls it itself; the single
-// executable calls preload() and run() (src/cli/sea-snapshot.ts).
+// executable runs `version --json` with it at build time, then run() at
+// each start (src/cli/sea-snapshot.ts).
 import type { Interfaces } from '@oclif/core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +27,6 @@ export async function run(argv: string[]): Promise<void> {
 /** The single executable's first step at each start (src/cli/start-environment.ts); loaded only there. */
 export async function readStartEnvironment(): Promise<void> {
   (await import('./start-environment.js')).readStartEnvironment();
-}
-
-/**
- * Loads what main() loads for an oclif command (oclif, the command index,
- * the root plugin) without running one: the single executable's startup
- * snapshot is taken after this (src/cli/sea-snapshot.ts), so that its
- * commands start with these modules already evaluated.
- */
-export async function preload(): Promise<void> {
-  await Promise.all([import('./commands.js'), import('./main.js'), import('./root-plugin.js'), import('@oclif/core')]);
 }
 
 // A CommonJS bundle has no top-level await; a failure still ends the process with its stack.

@@ -12,7 +12,6 @@ import vm from 'node:vm';
 /** The bundle's exports that its loaders use (src/cli/bundle.ts). */
 export interface BundleExports {
   run(argv: string[]): Promise<void>;
-  preload(): Promise<void>;
   readStartEnvironment(): Promise<void>;
 }
 
