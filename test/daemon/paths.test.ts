@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -97,15 +97,21 @@ asRoot('a runtime dir whose parent another user owns is refused (StrictModes)', 
   t.is(error?.message, `umd runtime directory ${run} is unsafe: its parent ${parent} is owned by uid 65534, neither root nor you, so another user could replace it`);
 });
 
-asRoot("a runtime dir that is another user's symlink (planted in a sticky dir) is refused, never followed", async (t) => {
+/** A symlink `name` owned by nobody in a fresh sticky dir (as another user would plant it in /tmp), to a fresh dir of `mode`. */
+function foreignLink(t: ExecutionContext, name: string, mode: number): { link: string; target: string } {
   const sticky = path.join(tempDir(t), 'sticky');
   mkdirSync(sticky);
   chmodSync(sticky, 0o1777);
   const target = path.join(tempDir(t), 'target');
-  mkdirSync(target, { mode: 0o700 });
-  const run = path.join(sticky, 'umd-0');
-  symlinkSync(target, run);
-  lchownSync(run, 65534, 65534);
+  mkdirSync(target, { mode });
+  const link = path.join(sticky, name);
+  symlinkSync(target, link);
+  lchownSync(link, 65534, 65534);
+  return { link, target };
+}
+
+asRoot("a runtime dir that is another user's symlink (planted in a sticky dir) is refused, never followed", async (t) => {
+  const { link: run, target } = foreignLink(t, 'umd-0', 0o700);
   const error = await t.throwsAsync(Daemon.start({ runtimeDir: run }), { instanceOf: UmdError });
   t.is(error?.code, 'EACCES');
   t.is(error?.message, `umd runtime directory ${run} is a symbolic link owned by uid 65534, not by you or root`);
@@ -113,14 +119,7 @@ asRoot("a runtime dir that is another user's symlink (planted in a sticky dir) i
 });
 
 asRoot("a runtime dir reached through another user's symlink higher up is refused, and nothing is made through it", async (t) => {
-  const sticky = path.join(tempDir(t), 'sticky');
-  mkdirSync(sticky);
-  chmodSync(sticky, 0o1777);
-  const target = path.join(tempDir(t), 'target');
-  mkdirSync(target, { mode: 0o755 });
-  const link = path.join(sticky, 'shared');
-  symlinkSync(target, link);
-  lchownSync(link, 65534, 65534);
+  const { link, target } = foreignLink(t, 'shared', 0o755);
   const run = path.join(link, 'umdx', 'y');
   const error = await t.throwsAsync(Daemon.start({ runtimeDir: run }), { instanceOf: UmdError });
   t.is(error?.code, 'EACCES');
